@@ -1,0 +1,8 @@
+"""Loket: a trilingual assistant for Dutch government programmes.
+
+The subpackages hold plain, typed domain logic (no Rasa imports); `actions/` and the
+channel adapters are thin layers over it.
+"""
+
+LANGUAGES: tuple[str, ...] = ("nl", "pap", "en")
+DEFAULT_LANGUAGE = "nl"

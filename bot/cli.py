@@ -1,0 +1,290 @@
+"""`loket`: the command for staff at the desk, for developers and for tests.
+
+    loket validate                       check the knowledge base
+    loket build [--check]                store it in the database, generate Rasa files
+    loket topics [--json]                every topic with its languages, facts and sources
+    loket lookup TEXT [--lang L] [--json]   the topics a question is about, with facts
+    loket ask TEXT [--sender ID] [--json]   one turn against the running assistant
+    loket serve                          start the action server and the Rasa server
+    loket chat                           talk to the assistant in the terminal
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import LANGUAGES
+from bot.dialogue import (
+    DOMAIN_FILE,
+    TOPIC_RULES_FILE,
+    domain_with_topics,
+    topic_for_intent,
+    topic_intent,
+    topic_rules,
+    write_if_changed,
+)
+from bot.knowledge import KnowledgeBase, read_knowledge, validate
+from bot.knowledge.lookup import TopicIndex
+from bot.knowledge.render import source_info, topic_details
+from bot.knowledge.store import database_url, load_knowledge, make_engine, save_knowledge
+from bot.language import LanguageDetector, papiamentu_corpus
+from bot.servers import AssistantUnavailable, Servers, port_from_env, send
+from bot.training_data import PROJECT_DIR, all_examples
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNAVAILABLE = 0, 1, 2
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    knowledge, problems = read_knowledge()
+    problems += validate(knowledge)
+    messages = [str(problem) for problem in problems] + [f"nlu_data: {gap}" for gap in _training_gaps(knowledge)]
+    for message in messages:
+        print(message)
+    facts = sum(len(topic.facts) for topic in knowledge.topics.values())
+    print(f"{len(knowledge.topics)} topics, {facts} facts, {len(messages)} problem(s)")
+    return EXIT_PROBLEMS if messages else EXIT_OK
+
+
+def _training_gaps(knowledge: KnowledgeBase) -> list[str]:
+    """Topics without training examples in a language, and examples for unknown topics."""
+    gaps = []
+    for language, by_intent in all_examples().items():
+        for key in knowledge.topics:
+            if not by_intent.get(topic_intent(key)):
+                gaps.append(f"{language}: no examples for {topic_intent(key)}")
+        for intent in by_intent:
+            topic = topic_for_intent(intent)
+            if topic is not None and topic not in knowledge.topics:
+                gaps.append(f"{language}: {intent} has no knowledge file knowledge/topics/{topic}.yml")
+    return gaps
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    knowledge, problems = read_knowledge()
+    problems += validate(knowledge)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"not built: {len(problems)} problem(s) in the knowledge base", file=sys.stderr)
+        return EXIT_PROBLEMS
+    generated = {
+        DOMAIN_FILE: domain_with_topics(DOMAIN_FILE.read_text(encoding="utf-8"), knowledge.topics),
+        TOPIC_RULES_FILE: topic_rules(knowledge.topics),
+    }
+    if args.check:
+        stale = [path for path, text in generated.items() if not path.exists() or path.read_text("utf-8") != text]
+        for path in stale:
+            print(f"{path.relative_to(PROJECT_DIR)} is out of date: run `loket build`", file=sys.stderr)
+        return EXIT_PROBLEMS if stale else EXIT_OK
+    for path, text in generated.items():
+        if write_if_changed(path, text):
+            print(f"wrote {path.relative_to(PROJECT_DIR)}")
+    save_knowledge(make_engine(), knowledge)
+    print(f"stored {len(knowledge.topics)} topics in {make_engine().url.render_as_string(hide_password=True)}")
+    return EXIT_OK
+
+
+def _stored_knowledge() -> KnowledgeBase | None:
+    try:
+        knowledge = load_knowledge(make_engine())
+    except SQLAlchemyError:
+        knowledge = None
+    if not knowledge or not knowledge.topics:
+        print(f"no knowledge base in {database_url()}: run `loket build` (or `make run`) first", file=sys.stderr)
+        return None
+    return knowledge
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    knowledge = _stored_knowledge()
+    if knowledge is None:
+        return EXIT_UNAVAILABLE
+    rows = []
+    for topic in knowledge.topics.values():
+        sources = {source_info(fact.source, knowledge).key: source_info(fact.source, knowledge) for fact in topic.facts}
+        rows.append(
+            {
+                "key": topic.key,
+                "category": topic.category,
+                "names": {language: topic.name(language) for language in LANGUAGES},
+                "languages": [language for language in LANGUAGES if language in topic.answer],
+                "facts": len(topic.facts),
+                "sources": [info.as_dict() for info in sources.values()],
+            }
+        )
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['key']:<28} {row['names']['nl']:<45} facts: {row['facts']}")  # type: ignore[index]
+    return EXIT_OK
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    text = " ".join(args.text).strip()
+    if not text:
+        print("give a question or some words to look up", file=sys.stderr)
+        return EXIT_PROBLEMS
+    knowledge = _stored_knowledge()
+    if knowledge is None:
+        return EXIT_UNAVAILABLE
+    language = args.lang or LanguageDetector.from_sentences(papiamentu_corpus(PROJECT_DIR)).detect(text).language
+    language = language or "nl"
+    matches = TopicIndex(knowledge).search(text, limit=args.limit)
+    results = [{**topic_details(knowledge, m.topic, language), "score": round(m.score, 3)} for m in matches]
+    if args.json:
+        _print_json({"query": text, "language": language, "results": results})
+        return EXIT_OK
+    if not results:
+        print("no matching topic")
+    for result in results:
+        print(f"\n== {result['name']} ({result['key']}, score {result['score']})\n{result['answer']}")
+        for fact in result["facts"]:  # type: ignore[attr-defined]
+            source = fact["source"]
+            cited = source["url"] or f"{source['title']}, {source['section']}"
+            print(f"  - {fact['text']} [{fact['status']}] ({cited})")
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    text = " ".join(args.text).strip()
+    if not text:
+        print("give a message to send", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        messages = send(args.url, args.sender, text)
+    except AssistantUnavailable as error:
+        print(f"{error}\nIs Loket running? Start it with `make run`.", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    if args.json:
+        _print_json(messages)
+    else:
+        for message in messages:
+            print(message.get("text", ""))
+            for button in message.get("buttons", []) or []:  # type: ignore[union-attr]
+                print(f"  [{button.get('title')}]")
+    return EXIT_OK
+
+
+def _servers(args: argparse.Namespace) -> Servers:
+    return Servers(rasa_port=args.port, actions_port=args.actions_port, tracker_url=args.tracker_url)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    servers = _servers(args)
+    print(f"starting Loket (Rasa on port {servers.rasa_port}, actions on {servers.actions_port}) ...")
+    try:
+        with servers:
+            print(f"Loket is ready. Talk to it:\n  REST:     POST {servers.rest_url}")
+            print('            {"sender": "me", "message": "Wat is huurtoeslag?"}')
+            print("  terminal: make chat   (or: loket ask \"Wat is huurtoeslag?\")")
+            print("Press Ctrl-C to stop.")
+            while True:
+                servers._raise_if_exited()
+                time.sleep(1.0)
+    except KeyboardInterrupt:
+        print("\nstopped")
+        return EXIT_OK
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Loket could not start: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    sender = f"terminal-{uuid.uuid4().hex[:8]}"
+    servers = _servers(args)
+    print("starting Loket, this takes about half a minute ...")
+    try:
+        with servers:
+            print("Ask your question (Dutch, Papiamentu or English). Ctrl-D or /stop to end.")
+            while True:
+                try:
+                    text = input("> ").strip()
+                except EOFError:
+                    break
+                if text in ("/stop", "/quit"):
+                    break
+                if not text:
+                    continue
+                for message in send(servers.rest_url, sender, text):
+                    print(message.get("text", ""))
+                    for button in message.get("buttons", []) or []:  # type: ignore[union-attr]
+                        print(f"  [{button.get('title')}]")
+    except KeyboardInterrupt:
+        pass
+    except (RuntimeError, TimeoutError, AssistantUnavailable) as error:
+        print(f"Loket stopped: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    print("bye")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="loket", description="Loket: government schemes in nl, pap and en.")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("validate", help="check the knowledge base and training data").set_defaults(func=cmd_validate)
+
+    build = sub.add_parser("build", help="store the knowledge base and generate Rasa files")
+    build.add_argument("--check", action="store_true", help="only check that generated files are current")
+    build.set_defaults(func=cmd_build)
+
+    topics = sub.add_parser("topics", help="list every topic")
+    topics.add_argument("--json", action="store_true")
+    topics.set_defaults(func=cmd_topics)
+
+    lookup = sub.add_parser("lookup", help="find the topics a question is about")
+    lookup.add_argument("text", nargs="+")
+    lookup.add_argument("--lang", choices=LANGUAGES, help="answer language (default: detected)")
+    lookup.add_argument("--limit", type=int, default=3)
+    lookup.add_argument("--json", action="store_true")
+    lookup.set_defaults(func=cmd_lookup)
+
+    rasa_port = port_from_env("LOKET_PORT", 5005)
+    actions_port = port_from_env("LOKET_ACTIONS_PORT", 5055)
+    ask = sub.add_parser("ask", help="one turn against the running assistant")
+    ask.add_argument("text", nargs="+")
+    ask.add_argument("--sender", default="loket-cli")
+    ask.add_argument("--url", default=f"http://localhost:{rasa_port}/webhooks/rest/webhook")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
+
+    for name, func, help_text in (
+        ("serve", cmd_serve, "start the action server and the Rasa server"),
+        ("chat", cmd_chat, "start Loket and talk to it in the terminal"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--port", type=int, default=rasa_port)
+        command.add_argument("--actions-port", type=int, default=actions_port)
+        command.add_argument(
+            "--tracker-url",
+            default=os.environ.get("TRACKER_DATABASE_URL"),
+            help="SQLAlchemy URL of the tracker store (default: SQLite in var/)",
+        )
+        command.set_defaults(func=func)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except ValueError as error:  # a bad port in the environment
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Shared fixtures: the real knowledge base, a stored copy of it, and small broken ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_valid_knowledge
+from bot.knowledge.store import make_engine, save_knowledge
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return load_valid_knowledge()
+
+
+@pytest.fixture(scope="session")
+def database_url(knowledge: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the real knowledge base, as `loket build` writes it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'loket.db'}"
+    save_knowledge(make_engine(url), knowledge)
+    return url
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path):
+    """A copy of the knowledge sources with one small topic; returns a writer to alter it."""
+    shutil.copy(KNOWLEDGE_DIR / "categories.yml", tmp_path / "categories.yml")
+    sources = yaml.safe_load((KNOWLEDGE_DIR / "sources.yml").read_text(encoding="utf-8"))
+    sources["documents"]["bzk_2024"]["sections"] = ["Betaalbaar Wonen"]
+    sources["documents"]["bzk_2021"]["sections"] = ["Betaalbaar wonen in de huursector"]
+    (tmp_path / "sources.yml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "topics").mkdir()
+
+    def write(topic: dict, name: str | None = None) -> Path:
+        path = tmp_path / "topics" / f"{name or topic['key']}.yml"
+        path.write_text(yaml.safe_dump(topic, allow_unicode=True), encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def small_topic(key: str = "proef", **changes) -> dict:
+    """A valid topic citing both budget sections of the `knowledge_dir` fixture."""
+    topic = {
+        "key": key,
+        "category": "wonen",
+        "applies_in": ["europees_nederland"],
+        "names": {"nl": [f"Proefregeling {key}"], "pap": [f"Areglo di prueba {key}"], "en": [f"Trial scheme {key}"]},
+        "answer": {"nl": "Dit is een proef.", "pap": "Esaki ta un prueba.", "en": "This is a trial."},
+        "facts": [
+            {
+                "id": "plan",
+                "main": True,
+                "text": {"nl": "Gepland: {limit}.", "pap": "Planiá: {limit}.", "en": "Planned: {limit}."},
+                "status": {"planned_in_budget": 2024},
+                "source": {"doc": "bzk_2024", "section": "Betaalbaar Wonen"},
+                "figures": {"limit": {"value": 100, "unit": "EUR"}},
+            },
+            {
+                "id": "old",
+                "text": {"nl": "Oud plan.", "pap": "Plan bieu.", "en": "Old plan."},
+                "status": {"planned_in_budget": 2021},
+                "source": {"doc": "bzk_2021", "section": "Betaalbaar wonen in de huursector"},
+            },
+        ],
+    }
+    topic.update(changes)
+    return topic
