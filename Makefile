@@ -11,7 +11,7 @@ PYTHON_VERSION := $(shell cat .python-version)
 
 KNOWLEDGE := $(shell find knowledge -name '*.yml')
 TRAINING := $(shell find nlu_data data -name '*.yml') domain.yml config.yml
-LANGUAGE_CODE := bot/language.py bot/language_keywords.yml bot/nlu_language.py bot/text.py
+LANGUAGE_CODE := bot/language.py bot/language_keywords.yml bot/nlu_language.py bot/nlu_entities.py bot/entities.py bot/text.py
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2

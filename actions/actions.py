@@ -1,15 +1,22 @@
-"""Rasa custom actions: thin adapters over `bot.answers`."""
+"""Rasa custom actions for answers: thin adapters over `bot.answers`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import answers_from_database
 from bot.dialogue import topic_for_intent
+from bot.i18n import gettext
+
+DomainDict = dict[str, Any]
+
+
+def _language(tracker: Tracker) -> str | None:
+    return tracker.get_slot("language")
 
 
 class ActionAnswerTopic(Action):
@@ -18,34 +25,88 @@ class ActionAnswerTopic(Action):
     def name(self) -> str:
         return "action_answer_topic"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         answers = answers_from_database()
         topic = topic_for_intent(tracker.get_intent_of_latest_message())
         if not answers.knows(topic):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        dispatcher.utter_message(text=answers.topic(topic, tracker.get_slot("language")))
+        dispatcher.utter_message(text=answers.topic(topic, _language(tracker)))  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
 
 
-class ActionAnswerUnclear(Action):
-    """The NLU was unsure: answer if the message clearly names a topic, else say so."""
+class ActionAnswerFollowUp(Action):
+    """ "en op Bonaire?" after an answer: the same topic, for that island or group."""
 
     def name(self) -> str:
-        return "action_answer_unclear"
+        return "action_answer_follow_up"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         answers = answers_from_database()
-        topic = answers.clear_topic_for(tracker.latest_message.get("text") or "")
-        if topic is None:
-            dispatcher.utter_message(response="utter_default")
+        topic = tracker.get_slot("topic")
+        if not answers.knows(topic):
+            dispatcher.utter_message(
+                text=gettext(
+                    _language(tracker) or "nl",
+                    "Which scheme are you asking about? For example: rent benefit, the Warmtefonds or DigiD.",
+                )
+            )
             return []
-        dispatcher.utter_message(text=answers.topic(topic, tracker.get_slot("language")))
-        return [SlotSet("topic", topic)]
+        island = next(tracker.get_latest_entity_values("island"), None)
+        reply = answers.follow_up(topic, tracker.latest_message.get("text") or "", island, _language(tracker))
+        if reply is None:
+            dispatcher.utter_message(text=answers.topic(topic, _language(tracker)))
+        else:
+            dispatcher.utter_message(text=reply)
+        return []
+
+
+class ActionDefaultAskAffirmation(Action):
+    """First stage of the two-stage fallback: offer the likeliest topics as buttons."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        message = tracker.latest_message
+        ranking = [(item.get("name"), float(item.get("confidence", 0.0))) for item in message.get("intent_ranking", [])]
+        language = _language(tracker)
+        options = answers_from_database().clarifying_options(ranking, message.get("text") or "", language)
+        dispatcher.utter_message(
+            text=gettext(language or "nl", "I'm not sure I understood. Did you mean one of these?"),
+            buttons=[{"title": option.title, "payload": option.payload} for option in options],
+        )
+        return []
+
+
+class ActionDefaultAskRephrase(Action):
+    """Second stage of the two-stage fallback: ask to say it another way."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=gettext(_language(tracker) or "nl", "Sorry, I didn't quite understand. Could you say it another way?")
+        )
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Giving up honestly: say so, and point to a person."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=gettext(
+                _language(tracker) or "nl",
+                "I'm not sure what you mean. For personal help, visit an Informatiepunt Digitale Overheid in the "
+                "library (free); on Bonaire, Sint Eustatius and Saba, the service desk of the public entity.",
+            )
+        )
+        return [UserUtteranceReverted()]
 
 
 class ActionDescribeCapabilities(Action):
@@ -54,8 +115,6 @@ class ActionDescribeCapabilities(Action):
     def name(self) -> str:
         return "action_describe_capabilities"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=answers_from_database().capabilities(tracker.get_slot("language")))
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=answers_from_database().capabilities(_language(tracker)))
         return []

@@ -5,6 +5,8 @@
     loket topics [--json]                every topic with its languages, facts and sources
     loket lookup TEXT [--lang L] [--json]   the topics a question is about, with facts
     loket ask TEXT [--sender ID] [--json]   one turn against the running assistant
+    loket lang < messages.txt            the language of each line
+    loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
     loket serve                          start the action server and the Rasa server
     loket chat                           talk to the assistant in the terminal
 """
@@ -18,14 +20,17 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import LANGUAGES
+from bot import DEFAULT_LANGUAGE, LANGUAGES
 from bot.dialogue import (
     DOMAIN_FILE,
+    KNOWLEDGE_NLU_FILE,
     TOPIC_RULES_FILE,
     domain_with_topics,
+    knowledge_nlu,
     topic_for_intent,
     topic_intent,
     topic_rules,
@@ -35,7 +40,7 @@ from bot.knowledge import KnowledgeBase, read_knowledge, validate
 from bot.knowledge.lookup import TopicIndex
 from bot.knowledge.render import source_info, topic_details
 from bot.knowledge.store import database_url, load_knowledge, make_engine, save_knowledge
-from bot.language import LanguageDetector, papiamentu_corpus
+from bot.language import detect_lines, project_detector
 from bot.servers import AssistantUnavailable, Servers, port_from_env, send
 from bot.training_data import PROJECT_DIR, all_examples
 
@@ -82,6 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     generated = {
         DOMAIN_FILE: domain_with_topics(DOMAIN_FILE.read_text(encoding="utf-8"), knowledge.topics),
         TOPIC_RULES_FILE: topic_rules(knowledge.topics),
+        KNOWLEDGE_NLU_FILE: knowledge_nlu(knowledge),
     }
     if args.check:
         stale = [path for path, text in generated.items() if not path.exists() or path.read_text("utf-8") != text]
@@ -140,8 +146,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     knowledge = _stored_knowledge()
     if knowledge is None:
         return EXIT_UNAVAILABLE
-    language = args.lang or LanguageDetector.from_sentences(papiamentu_corpus(PROJECT_DIR)).detect(text).language
-    language = language or "nl"
+    language = args.lang or project_detector().detect(text).language or DEFAULT_LANGUAGE
     matches = TopicIndex(knowledge).search(text, limit=args.limit)
     results = [{**topic_details(knowledge, m.topic, language), "score": round(m.score, 3)} for m in matches]
     if args.json:
@@ -155,6 +160,31 @@ def cmd_lookup(args: argparse.Namespace) -> int:
             source = fact["source"]
             cited = source["url"] or f"{source['title']}, {source['section']}"
             print(f"  - {fact['text']} [{fact['status']}] ({cited})")
+    return EXIT_OK
+
+
+def cmd_lang(args: argparse.Namespace) -> int:
+    for code in detect_lines((line.rstrip("\n") for line in sys.stdin), project_detector()):
+        print(code)
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from bot.rasa_evaluation import compare_pipelines, evaluate_model
+
+    out = PROJECT_DIR / "reports"
+    if args.compare:
+        report = compare_pipelines([Path(c) for c in args.compare], LANGUAGES, PROJECT_DIR)
+        (out / "pipeline_comparison.md").parent.mkdir(parents=True, exist_ok=True)
+        (out / "pipeline_comparison.md").write_text(report, encoding="utf-8")
+        print(report)
+        return EXIT_OK
+    if not Path(args.model).exists():
+        print(f"no model at {args.model}: run `make train` first", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    for report in evaluate_model(Path(args.model), LANGUAGES):
+        report.write(out / "nlu")
+        print(json.dumps(report.summary()))
     return EXIT_OK
 
 
@@ -251,6 +281,13 @@ def parser() -> argparse.ArgumentParser:
     lookup.add_argument("--limit", type=int, default=3)
     lookup.add_argument("--json", action="store_true")
     lookup.set_defaults(func=cmd_lookup)
+
+    sub.add_parser("lang", help="the language (nl, pap, en) of each line on stdin").set_defaults(func=cmd_lang)
+
+    evaluate = sub.add_parser("evaluate", help="intent F1 per language on the held-out sets; reports/ ")
+    evaluate.add_argument("--model", default=str(PROJECT_DIR / "models" / "loket.tar.gz"))
+    evaluate.add_argument("--compare", nargs="+", metavar="CONFIG", help="train and compare these pipelines")
+    evaluate.set_defaults(func=cmd_evaluate)
 
     rasa_port = port_from_env("LOKET_PORT", 5005)
     actions_port = port_from_env("LOKET_ACTIONS_PORT", 5055)

@@ -24,10 +24,12 @@ def plain(example: str) -> str:
     return _ANNOTATION.sub(r"\1", example).strip()
 
 
-def examples_by_intent(language: str, nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]:
-    """Intent -> plain example texts, from every file in nlu_data/<language>/."""
+def examples_by_intent(language: str, nlu_dir: Path = NLU_DIR, flat: bool = False) -> dict[str, list[str]]:
+    """Intent -> plain example texts, from every file in nlu_data/<language>/ (or, with
+    `flat`, from the one file <nlu_dir>/<language>.yml, as the held-out sets are kept)."""
     found: dict[str, list[str]] = defaultdict(list)
-    for path in sorted((nlu_dir / language).glob("*.yml")):
+    paths = [nlu_dir / f"{language}.yml"] if flat else sorted((nlu_dir / language).glob("*.yml"))
+    for path in paths:
         with path.open(encoding="utf-8") as handle:
             content = yaml.safe_load(handle) or {}
         for block in content.get("nlu", []):

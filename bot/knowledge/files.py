@@ -19,6 +19,7 @@ from bot.knowledge.model import (
     Fact,
     Figure,
     KnowledgeBase,
+    Place,
     Reference,
     SourceRef,
     Sources,
@@ -166,6 +167,7 @@ class _Reader:
             answer=self.texts(raw.get("answer"), f"{where}.answer"),
             contact=self.texts(raw.get("contact"), f"{where}.contact", required=False),
             facts=facts,
+            instead_in={str(region): str(key) for region, key in (raw.get("instead_in") or {}).items()},
         )
 
     def sources(self, path: Path) -> Sources:
@@ -185,6 +187,18 @@ class _Reader:
             for key, spec in (raw.get("references") or {}).items()
         }
         return Sources(documents=documents, references=references)
+
+    def places(self, path: Path) -> dict[str, Place]:
+        raw = self.yaml_file(path) or {}
+        places: dict[str, Place] = {}
+        for key, spec in (raw.get("regions") or {}).items():
+            display = self.texts(spec.get("display"), f"{path.name}:{key}.display")
+            places[key] = Place(key, "region", key, display, currency=spec.get("currency"))
+        for key, spec in (raw.get("islands") or {}).items():
+            display = self.texts(spec.get("display"), f"{path.name}:{key}.display")
+            names = tuple(str(name) for name in spec.get("names", []))
+            places[key] = Place(key, "island", str(spec.get("region", "")), display, names)
+        return places
 
     def categories(self, path: Path) -> dict[str, dict[str, str]]:
         raw = self.yaml_file(path) or {}
@@ -206,6 +220,7 @@ def read_knowledge(directory: Path = KNOWLEDGE_DIR) -> tuple[KnowledgeBase, list
         topics=topics,
         sources=reader.sources(directory / "sources.yml"),
         categories=reader.categories(directory / "categories.yml"),
+        places=reader.places(directory / "places.yml"),
     )
     return knowledge, reader.problems
 

@@ -90,6 +90,8 @@ class Topic:
     answer: Texts
     facts: tuple[Fact, ...]
     contact: Texts = field(default_factory=dict)
+    # Where this topic does not apply, the topic that does: {region: topic key}.
+    instead_in: Mapping[str, str] = field(default_factory=dict)
 
     def name(self, language: Language) -> str:
         return self.names[language][0]
@@ -104,6 +106,18 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A region (europees_nederland, caribisch_nederland) or an island in one."""
+
+    key: str
+    kind: str  # "region" or "island"
+    region: str  # a region's own key for a region
+    display: Texts
+    names: tuple[str, ...] = ()
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
 class Sources:
     documents: Mapping[str, Document]
     references: Mapping[str, Reference]
@@ -114,6 +128,7 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     sources: Sources
     categories: Mapping[str, Texts]
+    places: Mapping[str, Place] = field(default_factory=dict)
 
     def topic(self, key: str) -> Topic:
         return self.topics[key]

@@ -84,7 +84,8 @@ def sources_line(facts: tuple[Fact, ...], knowledge: KnowledgeBase, language: st
         short = source_info(fact.source, knowledge).short(language)
         if short not in shorts:
             shorts.append(short)
-    return f"{gettext(language, 'Source')}: " + "; ".join(shorts)
+    label = gettext(language, "Source")
+    return f"{label}: " + "; ".join(shorts)
 
 
 def compose_answer(knowledge: KnowledgeBase, topic_key: str, language: str) -> str:

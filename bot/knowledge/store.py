@@ -34,6 +34,7 @@ from bot.knowledge.model import (
     Figure,
     FigureValue,
     KnowledgeBase,
+    Place,
     Reference,
     SourceRef,
     Sources,
@@ -83,6 +84,31 @@ topics = Table(
     Column("position", Integer, nullable=False),
     Column("category", String(64), nullable=False),
     Column("applies_in", Text, nullable=False),  # space-separated region keys
+)
+topic_instead = Table(
+    "topic_instead",
+    metadata,
+    Column("topic_key", ForeignKey("topics.key"), primary_key=True),
+    Column("region", String(64), primary_key=True),
+    Column("other_key", String(64), nullable=False),
+)
+places = Table(
+    "places",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("currency", String(8)),
+)
+place_texts = Table(
+    "place_texts",
+    metadata,
+    Column("place_key", ForeignKey("places.key"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # display (per language) | name (any)
+    Column("language", String(8), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
 )
 topic_names = Table(
     "topic_names",
@@ -163,6 +189,19 @@ def save_knowledge(engine: Engine, knowledge: KnowledgeBase) -> None:
                 rows[categories].append({"key": key, "language": language, "name": name})
         for position, topic in enumerate(knowledge.topics.values()):
             _topic_rows(topic, position, rows)
+        for position, place in enumerate(knowledge.places.values()):
+            rows[places].append(
+                {"key": place.key, "position": position, "kind": place.kind, "region": place.region,
+                 "currency": place.currency}
+            )
+            for language, text in place.display.items():
+                rows[place_texts].append(
+                    {"place_key": place.key, "kind": "display", "language": language, "position": 0, "text": text}
+                )
+            for name_position, name in enumerate(place.names):
+                rows[place_texts].append(
+                    {"place_key": place.key, "kind": "name", "language": "*", "position": name_position, "text": name}
+                )
         for table in metadata.sorted_tables:
             if rows[table]:
                 connection.execute(insert(table), rows[table])
@@ -173,6 +212,8 @@ def _topic_rows(topic: Topic, position: int, rows: dict[Table, list[dict[str, An
     rows[topics].append(
         {"key": key, "position": position, "category": topic.category, "applies_in": " ".join(topic.applies_in)}
     )
+    for region, other in topic.instead_in.items():
+        rows[topic_instead].append({"topic_key": key, "region": region, "other_key": other})
     for language, names in topic.names.items():
         for name_position, name in enumerate(names):
             rows[topic_names].append({"topic_key": key, "language": language, "position": name_position, "name": name})
@@ -260,6 +301,21 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                     main=row.main,
                 )
             )
+        instead: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in all_rows(topic_instead, topic_instead.c.topic_key, topic_instead.c.region):
+            instead[row.topic_key][row.region] = row.other_key
+        place_display: dict[str, dict[str, str]] = defaultdict(dict)
+        place_names: dict[str, list[str]] = defaultdict(list)
+        for row in all_rows(place_texts, place_texts.c.place_key, place_texts.c.position):
+            if row.kind == "display":
+                place_display[row.place_key][row.language] = row.text
+            else:
+                place_names[row.place_key].append(row.text)
+        place_objects = {
+            row.key: Place(row.key, row.kind, row.region, place_display[row.key], tuple(place_names[row.key]),
+                           row.currency)
+            for row in all_rows(places, places.c.position)
+        }
         topic_objects = {
             row.key: Topic(
                 key=row.key,
@@ -269,10 +325,13 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                 answer=texts[(row.key, "answer")],
                 contact=texts.get((row.key, "contact"), {}),
                 facts=tuple(topic_facts[row.key]),
+                instead_in=instead[row.key],
             )
             for row in all_rows(topics, topics.c.position)
         }
-    return KnowledgeBase(topics=topic_objects, sources=sources, categories=dict(category_names))
+    return KnowledgeBase(
+        topics=topic_objects, sources=sources, categories=dict(category_names), places=place_objects
+    )
 
 
 def _figure_to_text(value: FigureValue) -> str:

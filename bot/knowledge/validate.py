@@ -34,6 +34,7 @@ def validate(knowledge: KnowledgeBase) -> list[Problem]:
     problems.extend(_figure_conflicts(knowledge))
     problems.extend(_duplicate_names(knowledge))
     problems.extend(_uncited_sections(knowledge))
+    problems.extend(_place_problems(knowledge))
     return problems
 
 
@@ -53,6 +54,12 @@ def _topic_problems(topic: Topic, knowledge: KnowledgeBase) -> Iterator[Problem]
     for language, text in topic.answer.items():
         if len(text) > MAX_ANSWER_LENGTH:
             yield Problem(where, f"answer.{language} has {len(text)} characters; keep it under {MAX_ANSWER_LENGTH}")
+    for region, other in topic.instead_in.items():
+        target = knowledge.topics.get(other)
+        if region not in REGIONS or region in topic.applies_in:
+            yield Problem(where, f"instead_in: '{region}' must be a region where this topic does not apply")
+        elif target is None or region not in target.applies_in:
+            yield Problem(where, f"instead_in: '{other}' must be a topic that applies in {region}")
     seen_ids: set[str] = set()
     for fact in topic.facts:
         if fact.id in seen_ids:
@@ -154,3 +161,12 @@ def _uncited_sections(knowledge: KnowledgeBase) -> Iterator[Problem]:
         for section in document.sections:
             if (document.key, section) not in cited:
                 yield Problem(f"sources.yml:{document.key}", f"section '{section}' is cited by no fact")
+
+
+def _place_problems(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    regions = {place.key for place in knowledge.places.values() if place.kind == "region"}
+    if regions != REGIONS:
+        yield Problem("places.yml", f"regions must be exactly {sorted(REGIONS)}")
+    for place in knowledge.places.values():
+        if place.kind == "island" and (place.region not in REGIONS or not place.names):
+            yield Problem(f"places.yml:{place.key}", "an island needs a region and names")

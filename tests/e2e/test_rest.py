@@ -6,9 +6,8 @@ import uuid
 
 import pytest
 
-from bot.language import LanguageDetector, papiamentu_corpus
+from bot.language import project_detector
 from bot.servers import Servers, free_port, send
-from tests.conftest import PROJECT_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,7 +28,7 @@ def monkeypatch_module():
 
 @pytest.fixture(scope="module")
 def detector():
-    return LanguageDetector.from_sentences(papiamentu_corpus(PROJECT_DIR))
+    return project_detector()
 
 
 def ask(assistant: Servers, text: str, sender: str | None = None) -> str:

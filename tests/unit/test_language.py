@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import LanguageDetector, build_profile, papiamentu_corpus
-from tests.conftest import PROJECT_DIR
+from bot.language import (
+    blend_profiles,
+    build_profile,
+    conversation_language,
+    detect_lines,
+    named_language,
+    project_detector,
+)
 
 
 @pytest.fixture(scope="module")
-def detector() -> LanguageDetector:
-    return LanguageDetector.from_sentences(papiamentu_corpus(PROJECT_DIR))
+def detector():
+    return project_detector()
 
 
 @pytest.mark.parametrize(
@@ -40,3 +46,32 @@ def test_short_messages_use_keywords_or_leave_it_open(detector, text, language):
 def test_the_profile_is_learnt_from_the_given_text():
     profile = build_profile(["kiko ta kambia"] * 20)
     assert profile["name"] == "pap" and "kik" in profile["freq"]
+
+
+def test_blending_mixes_frequencies_by_weight():
+    first = {"name": "nl", "freq": {"a": 10, "b": 10}, "n_words": [20, 1, 1]}
+    second = {"name": "nl", "freq": {"c": 5}, "n_words": [5, 1, 1]}
+    blended = blend_profiles(first, second, 0.5)
+    assert blended["name"] == "nl"
+    assert blended["freq"]["a"] == blended["freq"]["b"] == 250_000 and blended["freq"]["c"] == 500_000
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("English please", "en"), ("/taal pap", "pap"), ("kan het in het Nederlands", "nl"), ("hallo", None),
+     ("papiamentu or english?", None)],
+)
+def test_named_language(text, language):
+    assert named_language(text) == language
+
+
+def test_an_explicit_choice_wins_until_changed():
+    assert conversation_language("en", "pap", "nl") == "en"
+    assert conversation_language(None, "pap", "nl") == "pap"
+    assert conversation_language(None, None, "pap") == "pap"
+    assert conversation_language(None, None, None) == "nl"
+
+
+def test_lines_too_short_to_tell_keep_the_language_before():
+    assert detect_lines(["Kiko ta huurtoeslag awor?", "ok", "What is DigiD exactly?", "👍"], project_detector()) == [
+        "pap", "pap", "en", "en"]

@@ -1,0 +1,91 @@
+"""Measured understanding, enforced: language detection and intent F1 per language,
+on held-out sets the models never trained on. Reports go to reports/."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import LANGUAGES
+from bot.language import project_corpora, project_detector
+from bot.text import fold
+from bot.training_data import all_examples, examples_by_intent
+from tests.conftest import PROJECT_DIR
+
+LANGUAGE_SET_DIR = PROJECT_DIR / "tests" / "language"
+HELD_OUT_DIR = PROJECT_DIR / "tests" / "nlu"
+REPORTS_DIR = PROJECT_DIR / "reports"
+MODEL = PROJECT_DIR / "models" / "loket.tar.gz"
+MIN_DETECTION_ACCURACY = 0.98
+MIN_MACRO_F1 = {"nl": 0.95, "en": 0.95, "pap": 0.93}
+MIN_EXAMPLES_PER_INTENT = 15
+
+
+def language_set(language: str) -> list[str]:
+    return [line.strip() for line in (LANGUAGE_SET_DIR / f"{language}.txt").read_text("utf-8").splitlines()
+            if line.strip()]
+
+
+def training_texts() -> set[str]:
+    """Everything the intent classifier or the language detector learnt from."""
+    texts = {fold(t) for by_intent in all_examples().values() for ts in by_intent.values() for t in ts}
+    return texts | {fold(t) for corpus in project_corpora(PROJECT_DIR).values() for t in corpus}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_language_set_has_only_three_to_eight_word_messages(language):
+    lines = language_set(language)
+    assert len(lines) >= 150
+    assert all(3 <= len(line.split()) <= 8 for line in lines), [x for x in lines if not 3 <= len(x.split()) <= 8]
+
+
+def test_held_out_sets_were_never_trained_on():
+    trained = training_texts()
+    for language in LANGUAGES:
+        leaked = [t for ts in examples_by_intent(language, HELD_OUT_DIR, flat=True).values() for t in ts
+                  if fold(t) in trained]
+        leaked += [t for t in language_set(language) if fold(t) in trained]
+        assert not leaked, f"{language}: held-out examples also in training data: {leaked[:10]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_held_out_nlu_set_covers_every_intent(language):
+    held_out = examples_by_intent(language, HELD_OUT_DIR, flat=True)
+    trained = all_examples()[language]
+    assert set(held_out) == set(trained)
+    assert all(len(examples) >= MIN_EXAMPLES_PER_INTENT for examples in held_out.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_detection_accuracy(language):
+    detector = project_detector()
+    lines = language_set(language)
+    wrong = [(line, detector.detect(line).language) for line in lines if detector.detect(line).language != language]
+    accuracy = 1 - len(wrong) / len(lines)
+    _append_report("language_detection.md", f"| {language} | {len(lines)} | {accuracy:.3f} | "
+                   + "; ".join(f"{line} → {got}" for line, got in wrong[:10]).replace("|", "/") + " |")
+    assert accuracy >= MIN_DETECTION_ACCURACY, f"{language}: {accuracy:.3f}; wrong: {wrong}"
+
+
+@pytest.mark.slow
+def test_intent_macro_f1_per_language():
+    from bot.rasa_evaluation import evaluate_model
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does)")
+    reports = evaluate_model(MODEL, LANGUAGES)
+    for report in reports:
+        report.write(REPORTS_DIR / "nlu")
+    scores = {report.language: round(report.macro_f1, 4) for report in reports}
+    failing = {language: f1 for language, f1 in scores.items() if f1 < MIN_MACRO_F1[language]}
+    assert not failing, f"macro-F1 below threshold {MIN_MACRO_F1}: {failing}; see reports/nlu/"
+
+
+def _append_report(name: str, row: str) -> None:
+    path = REPORTS_DIR / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text("# Language detection on the held-out sets (tests/language)\n\n"
+                        "| language | messages | accuracy | wrong (first 10) |\n| --- | --- | --- | --- |\n",
+                        encoding="utf-8")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
