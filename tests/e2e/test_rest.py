@@ -78,3 +78,70 @@ def test_a_conversation_keeps_its_language_over_short_messages(assistant):
 def test_capabilities_in_english(assistant):
     reply = ask(assistant, "What can you do?")
     assert "Housing and rent" in reply and "Caribbean Netherlands" in reply
+
+
+def converse(assistant: Servers, *texts: str) -> list[list[dict[str, object]]]:
+    sender = uuid.uuid4().hex
+    return [send(assistant.rest_url, sender, text) for text in texts]
+
+
+def joined(messages: list[dict[str, object]]) -> str:
+    return "\n".join(str(message.get("text", "")) for message in messages)
+
+
+def test_a_follow_up_about_an_island_keeps_the_topic_in_papiamentu(assistant):
+    first, follow_up = converse(assistant, "Kiko ta huurtoeslag i kon e ta funshona?", "i na Boneiru?")
+    assert "Fuente:" in joined(first)
+    reply = joined(follow_up)
+    assert "no ta konta na Boneiru" in reply
+    assert "Bijdrage Particuliere Verhuur" in reply  # what there is on Bonaire instead
+    assert "Fuente:" in reply
+
+
+def test_a_follow_up_about_a_group_keeps_the_topic_in_english(assistant):
+    first, follow_up = converse(assistant, "How does the Warmtefonds energy loan work?", "and for a VvE?")
+    assert "Source:" in joined(first)
+    reply = joined(follow_up)
+    assert "VvE" in reply and "Source:" in reply
+
+
+def test_a_follow_up_without_a_topic_asks_for_one(assistant):
+    (reply,) = converse(assistant, "and on Saba?")
+    assert "Which scheme are you asking about?" in joined(reply)
+
+
+def test_an_explicit_language_choice_wins_over_detection(assistant):
+    switched, answer, greeting = converse(assistant, "English please", "Wat is huurtoeslag precies?", "Bon dia")
+    assert "From now on I will answer in English." in joined(switched)
+    assert "Source:" in joined(answer)
+    assert "Hello!" in joined(greeting)
+
+
+def test_an_unclear_message_offers_topics_as_buttons_in_the_users_language(assistant):
+    offer, picked = converse(assistant, "Ik heb een vraag over iets met geld", "/ask_huurtoeslag")
+    buttons = [button for message in offer for button in message.get("buttons", [])]  # type: ignore[union-attr]
+    assert "Bedoel je een van deze?" in joined(offer)
+    assert buttons[-1] == {"title": "Iets anders", "payload": "/out_of_scope"}
+    assert all(str(button["payload"]).startswith("/") for button in buttons)
+    assert "Bron:" in joined(picked)
+
+
+@pytest.mark.parametrize(
+    "language, turns",
+    [
+        ("pap", [("Bon dia", "Bon dia!"), ("Kiko bo por hasi pa mi?", "Bibienda i hür"),
+                 ("Kiko ta e plan pa kas di hür sosial na Boneiru?", "Fuente:"),
+                 ("Kiko ta e wer mañan?", "Informatiepunt Digitale Overheid"),
+                 ("Mi ke papia ku un hende di berdat", "Informatiepunt Digitale Overheid"),
+                 ("Masha danki", "Di nada"), ("Ayó", "Ayó!")]),
+        ("en", [("Hello there", "Hello!"), ("What can you help me with?", "Housing and rent"),
+                ("How do I get a BSN on Saba?", "Source:"),
+                ("Who will win the football tonight?", "Sorry, I can't answer that"),
+                ("Can I talk to a real person please", "Want to talk to a person?"),
+                ("Thanks a lot", "You're welcome"), ("Bye", "Goodbye!")]),
+    ],
+)
+def test_every_kind_of_answer_in_papiamentu_on_bonaire_and_english_on_saba(assistant, language, turns):
+    replies = converse(assistant, *[text for text, _ in turns])
+    for (text, expected), reply in zip(turns, replies, strict=True):
+        assert expected in joined(reply), f"{language}: {text!r} got {joined(reply)!r}"
