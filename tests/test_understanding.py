@@ -18,6 +18,7 @@ MODEL = PROJECT_DIR / "models" / "loket.tar.gz"
 MIN_DETECTION_ACCURACY = 0.98
 MIN_MACRO_F1 = {"nl": 0.95, "en": 0.95, "pap": 0.93}
 MIN_EXAMPLES_PER_INTENT = 15
+MIN_TRAINING_EXAMPLES_PER_INTENT = 25
 
 
 def language_set(language: str) -> list[str]:
@@ -45,6 +46,13 @@ def test_held_out_sets_were_never_trained_on():
                   if fold(t) in trained]
         leaked += [t for t in language_set(language) if fold(t) in trained]
         assert not leaked, f"{language}: held-out examples also in training data: {leaked[:10]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_intent_has_enough_training_examples(language):
+    thin = {intent: len(examples) for intent, examples in all_examples()[language].items()
+            if len(examples) < MIN_TRAINING_EXAMPLES_PER_INTENT}
+    assert not thin
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
