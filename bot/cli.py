@@ -7,6 +7,7 @@
     loket ask TEXT [--sender ID] [--json]   one turn against the running assistant
     loket lang < messages.txt            the language of each line
     loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
+    loket check huurtoeslag|warmtefonds ...  an entitlement check with reasons and sources
     loket serve                          start the action server and the Rasa server
     loket chat                           talk to the assistant in the terminal
 """
@@ -188,6 +189,63 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.entitlements.huurtoeslag import HuurtoeslagCase
+    from bot.entitlements.service import (
+        Checks,
+        InvalidAnswer,
+        find_island,
+        parse_amount,
+        parse_yes_no,
+        result_json,
+        result_text,
+    )
+    from bot.entitlements.warmtefonds import WarmtefondsCase
+
+    knowledge = _stored_knowledge()
+    if knowledge is None:
+        return EXIT_UNAVAILABLE
+    checks = Checks(knowledge)
+    try:
+        if args.scheme == "huurtoeslag":
+            result = checks.huurtoeslag(
+                HuurtoeslagCase(
+                    year=args.year,
+                    age=args.age,
+                    rent=parse_amount("rent", args.rent),
+                    assets=parse_amount("assets", args.assets),
+                    partner=parse_yes_no("partner", args.partner),
+                    independent=parse_yes_no("independent", args.independent),
+                    registered=parse_yes_no("registered", args.registered),
+                    lawful_residence=parse_yes_no("residence", args.residence),
+                    island=find_island(knowledge, args.place),
+                ),
+                args.lang,
+            )
+        else:
+            result = checks.warmtefonds(
+                WarmtefondsCase(
+                    income=parse_amount("income", args.income),
+                    owner=parse_yes_no("owner", args.owner),
+                    vve=parse_yes_no("vve", args.vve),
+                    place=args.place,
+                    island=find_island(knowledge, args.place),
+                ),
+                args.lang,
+            )
+    except InvalidAnswer as error:
+        print(f"{error} (use a number such as 650 or 1.200,50, or yes/no)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.json:
+        _print_json(result_json(result, args.lang))
+    else:
+        print(result_text(result, args.lang))
+    return EXIT_OK
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.text).strip()
     if not text:
@@ -288,6 +346,28 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", default=str(PROJECT_DIR / "models" / "loket.tar.gz"))
     evaluate.add_argument("--compare", nargs="+", metavar="CONFIG", help="train and compare these pipelines")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    check = sub.add_parser("check", help="check huurtoeslag or the Warmtefonds loan for a person")
+    schemes = check.add_subparsers(dest="scheme", required=True)
+    huur = schemes.add_parser("huurtoeslag", help="huurtoeslag in 2024, 2025 or 2026")
+    huur.add_argument("--year", type=int, default=2026)
+    huur.add_argument("--age", type=int)
+    huur.add_argument("--rent", help="monthly rent in euros, e.g. 650 or 1.200,50")
+    huur.add_argument("--assets", help="savings and assets on 1 January, in euros")
+    huur.add_argument("--partner", help="yes or no")
+    huur.add_argument("--independent", help="own front door, kitchen, toilet and shower: yes or no")
+    huur.add_argument("--registered", help="everyone registered at the address: yes or no")
+    huur.add_argument("--residence", help="Dutch nationality or lawful residence: yes or no")
+    huur.add_argument("--place", help="town or island (Bonaire, Sint Eustatius, Saba)")
+    warmte = schemes.add_parser("warmtefonds", help="the Warmtefonds Energiebespaarlening")
+    warmte.add_argument("--income", help="combined verzamelinkomen per year, in euros")
+    warmte.add_argument("--owner", help="you own and live in the home: yes or no")
+    warmte.add_argument("--vve", help="for an owners' association: yes or no")
+    warmte.add_argument("--place", help="town or island")
+    for scheme in (huur, warmte):
+        scheme.add_argument("--lang", choices=LANGUAGES, default="en")
+        scheme.add_argument("--json", action="store_true")
+        scheme.set_defaults(func=cmd_check)
 
     rasa_port = port_from_env("LOKET_PORT", 5005)
     actions_port = port_from_env("LOKET_ACTIONS_PORT", 5055)
