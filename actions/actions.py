@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checks import CHECK_FORMS
 from bot.answers import answers_from_database
 from bot.dialogue import topic_for_intent
+from bot.entitlements.conversation import asks_for_check
 from bot.i18n import gettext
 
 DomainDict = dict[str, Any]
@@ -31,7 +33,21 @@ class ActionAnswerTopic(Action):
         if not answers.knows(topic):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        dispatcher.utter_message(text=answers.topic(topic, _language(tracker)))  # type: ignore[arg-type]
+        language = _language(tracker) or "nl"
+        form = CHECK_FORMS.get(topic)  # type: ignore[arg-type]
+        wants_check = asks_for_check(tracker.latest_message.get("text") or "") or any(
+            entity.get("entity") == "check" for entity in tracker.latest_message.get("entities", [])
+        )
+        if form and wants_check:
+            dispatcher.utter_message(text=gettext(
+                language, "Let's check. I'll ask a few short questions; say 'stop' to stop. I never ask for your "
+                          "name, BSN or address."))
+            return [SlotSet("topic", topic), SlotSet("check_scheme", topic), FollowupAction(form)]
+        buttons = []
+        if form:
+            buttons = [{"title": gettext(language, "Check if I qualify"),
+                        "payload": f'/ask_{topic}{{"check": "yes"}}'}]
+        dispatcher.utter_message(text=answers.topic(topic, language), buttons=buttons)  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
 
 

@@ -86,7 +86,8 @@ def converse(assistant: Servers, *texts: str) -> list[list[dict[str, object]]]:
 
 
 def joined(messages: list[dict[str, object]]) -> str:
-    return "\n".join(str(message.get("text", "")) for message in messages)
+    # babel puts a no-break space between currency and amount ("€\xa0650")
+    return "\n".join(str(message.get("text", "")) for message in messages).replace("\xa0", " ")
 
 
 def test_a_follow_up_about_an_island_keeps_the_topic_in_papiamentu(assistant):
@@ -145,3 +146,52 @@ def test_every_kind_of_answer_in_papiamentu_on_bonaire_and_english_on_saba(assis
     replies = converse(assistant, *[text for text, _ in turns])
     for (text, expected), reply in zip(turns, replies, strict=True):
         assert expected in joined(reply), f"{language}: {text!r} got {joined(reply)!r}"
+
+
+def test_a_huurtoeslag_check_in_dutch_uses_the_first_message_and_takes_a_correction(assistant):
+    replies = converse(
+        assistant,
+        "Heb ik recht op huurtoeslag? Ik ben 22 en betaal 600 euro huur",
+        "nee, 650 euro",  # corrects the rent from the first message
+        "weet ik niet",  # assets
+        "nee",  # partner
+        "ja", "ja", "ja",
+    )
+    first = joined(replies[0])
+    assert "BSN" in first  # it says it will never ask for it
+    assert "1 januari" in first  # age and rent were in the first message: it asks for assets next
+    assert "aangepast" in joined(replies[1]) and "1 januari" in joined(replies[1])
+    outcome = joined(replies[-1])
+    assert outcome.startswith("Uitkomst:")  # can't tell: the assets are unknown
+    assert "€ 650" in outcome and "€ 600" not in outcome
+    assert outcome.splitlines()[-1].startswith("Bron:")
+    assert not any(word in joined(reply).lower() for reply in replies[1:] for word in ("geboortedatum", "adres?"))
+
+
+def test_a_warmtefonds_check_in_english_for_an_owner(assistant):
+    replies = converse(assistant, "Am I eligible for a Warmtefonds loan?", "Utrecht", "yes", "about 45k a year")
+    outcome = joined(replies[-1])
+    assert outcome.startswith("Outcome: you probably qualify.")
+    assert "0%" in outcome and "Source:" in outcome
+
+
+def test_a_warmtefonds_check_on_bonaire_in_papiamentu_says_it_does_not_apply(assistant):
+    replies = converse(assistant, "Mi tin derecho riba un fiansa di Warmtefonds?", "Boneiru")
+    outcome = joined(replies[-1])
+    assert outcome.startswith("Resultado:")
+    assert "Boneiru" in outcome
+
+
+def test_a_check_can_be_stopped(assistant):
+    replies = converse(assistant, "Am I eligible for rent benefit?", "stop", "What is DigiD?")
+    assert "stopped the check" in joined(replies[1])
+    assert "Source:" in joined(replies[2])
+
+
+def test_a_huurtoeslag_check_in_papiamentu_for_a_young_person(assistant):
+    replies = converse(assistant, "Mi tin derecho riba huurtoeslag? Mi tin 19 aña", "mi no sa", "450", "no",
+                       "si", "si", "si")
+    assert "1 di yanüari" in joined(replies[1]) or "1 yanüari" in joined(replies[1]).lower()
+    outcome = joined(replies[-1])
+    assert outcome.startswith("Resultado:")
+    assert outcome.splitlines()[-1].startswith("Fuente:")
