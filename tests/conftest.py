@@ -30,7 +30,8 @@ def database_url(knowledge: KnowledgeBase, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def knowledge_dir(tmp_path: Path):
     """A copy of the knowledge sources with one small topic; returns a writer to alter it."""
-    shutil.copy(KNOWLEDGE_DIR / "categories.yml", tmp_path / "categories.yml")
+    for name in ("categories.yml", "places.yml"):
+        shutil.copy(KNOWLEDGE_DIR / name, tmp_path / name)
     sources = yaml.safe_load((KNOWLEDGE_DIR / "sources.yml").read_text(encoding="utf-8"))
     sources["documents"]["bzk_2024"]["sections"] = ["Betaalbaar Wonen"]
     sources["documents"]["bzk_2021"]["sections"] = ["Betaalbaar wonen in de huursector"]

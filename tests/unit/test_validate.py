@@ -143,3 +143,16 @@ def test_an_answer_too_long_for_a_phone_fails(knowledge_dir):
     topic = small_topic()
     topic["answer"]["en"] = "Long words here. " * 60
     assert any("answer.en has" in p for p in problems_for(knowledge_dir, topic))
+
+
+def test_instead_in_must_point_to_a_topic_that_applies_there(knowledge_dir):
+    other = small_topic("ander")  # applies only in the European Netherlands
+    topic = small_topic(instead_in={"caribisch_nederland": "ander"})
+    assert any("must be a topic that applies in caribisch_nederland" in p
+               for p in problems_for(knowledge_dir, topic, other))
+
+
+def test_instead_in_to_a_topic_that_applies_there_is_fine(knowledge_dir):
+    other = small_topic("ander", applies_in=["caribisch_nederland"])
+    topic = small_topic(instead_in={"caribisch_nederland": "ander"})
+    assert problems_for(knowledge_dir, topic, other) == []
