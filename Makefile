@@ -35,7 +35,7 @@ $(BUILT): $(INSTALLED) $(KNOWLEDGE) $(wildcard bot/knowledge/*.py) bot/dialogue.
 # Rasa trains only when the training data, domain, config or language code changed.
 $(MODEL): $(BUILT) $(TRAINING) $(LANGUAGE_CODE)
 	@mkdir -p var/log
-	@echo "training the model (about 2 minutes; log in var/log/train.log) ..."
+	@echo "training the model (about 8 minutes on 2 cores; log in var/log/train.log) ..."
 	@$(BIN)/rasa train --data nlu_data data --domain domain.yml --config config.yml \
 	  --out models --fixed-model-name loket > var/log/train.log 2>&1 \
 	  || { tail -40 var/log/train.log; exit 1; }

@@ -165,7 +165,8 @@ def test_a_huurtoeslag_check_in_dutch_uses_the_first_message_and_takes_a_correct
     assert outcome.startswith("Uitkomst:")  # can't tell: the assets are unknown
     assert "€ 650" in outcome and "€ 600" not in outcome
     assert outcome.splitlines()[-1].startswith("Bron:")
-    assert not any(word in joined(reply).lower() for reply in replies[1:] for word in ("geboortedatum", "adres?"))
+    never_asked = ("geboortedatum", "wat is je adres", "wat is je naam", "je bsn", "burgerservicenummer")
+    assert not any(phrase in joined(reply).lower() for reply in replies for phrase in never_asked)
 
 
 def test_a_warmtefonds_check_in_english_for_an_owner(assistant):
