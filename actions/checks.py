@@ -95,10 +95,16 @@ class _CheckForm(FormValidationAction, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[Any]:
         # rasa_sdk keeps only the form's own slots after validation; the bookkeeping
         # slots (stopped, last answered) must survive too.
+        asked = tracker.get_slot("requested_slot")
         extraction = await self.get_extraction_events(dispatcher, tracker, domain)
         bookkeeping = [event for event in extraction if event.get("name") in BOOKKEEPING_SLOTS]
         tracker.add_slots(extraction)
-        return bookkeeping + await self._extract_validation_events(dispatcher, tracker, domain)
+        events = bookkeeping + await self._extract_validation_events(dispatcher, tracker, domain)
+        if not any(event.get("name") != "requested_slot" for event in events):
+            # Nothing left to ask (e.g. the user turned out to live on an island): Rasa
+            # would take a turn without a new slot for an answer it did not understand.
+            events.append(SlotSet("check_last_answered", asked))
+        return events
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -130,8 +136,10 @@ class ValidateWarmtefondsForm(_CheckForm):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         place = tracker.get_slot("wf_place")
-        if tracker.get_slot("check_stopped") or tracker.get_slot("island") or find_island(checks().knowledge, place):
+        if tracker.get_slot("check_stopped"):
             return []
+        if tracker.get_slot("island") or find_island(checks().knowledge, place):
+            return ["wf_place"]  # keep the place; nothing more to ask on an island
         slots = ["wf_place", "wf_owner"]
         owner = tracker.get_slot("wf_owner")
         if owner is False:

@@ -150,8 +150,12 @@ class LanguageDetector:
             by_keywords = self._by_keywords(tokens)
             if by_keywords.language is not None:
                 return by_keywords
+            # "no, 750 euro" is an answer, not a change of language: n-grams only
+            # decide a short message of three real words.
+            words_only = [token for token in tokens if not token.isdigit()]
             guess = self._ngram_guess(text)
-            return guess if guess.confidence >= SURE_PROBABILITY and len(tokens) > 1 else Detection(None, 0.0)
+            sure = guess.confidence >= SURE_PROBABILITY and len(words_only) == SHORT_MESSAGE_WORDS
+            return guess if sure else Detection(None, 0.0)
         guess = self._ngram_guess(text)
         if guess.confidence < MIN_PROBABILITY:
             by_keywords = self._by_keywords(tokens)

@@ -32,6 +32,8 @@ class Source:
     title: str
     url: str | None
     official: bool
+    year: int | None = None  # of a budget document
+    section: str | None = None
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def source_for(ref: SourceRef, knowledge: KnowledgeBase) -> Source:
     info = source_info(ref, knowledge)
     official = knowledge.sources.references[ref.ref].official if ref.ref else True
     title = f"{info.title}, {info.section}" if info.section else info.title
-    return Source(info.key, title, info.url, official)
+    return Source(info.key, title, info.url, official, info.year, info.section)
 
 
 def _figure_sources(knowledge: KnowledgeBase) -> dict[str, Parameter]:

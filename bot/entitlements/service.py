@@ -13,6 +13,7 @@ from bot.entitlements.params import Parameter, load_rules, source_for
 from bot.entitlements.warmtefonds import WarmtefondsCase, check_warmtefonds
 from bot.i18n import gettext, supported
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.render import SourceInfo
 from bot.text import fold, strip_accents
 
 YES = frozenset({"yes", "y", "ja", "j", "si", "true", "1", "yes please"})
@@ -122,7 +123,7 @@ def result_text(result: CheckResult, language: str) -> str:
         lines += [f"• {c.to_year}: {c.after.text(language)}" for c in result.changes]
     shorts = []
     for source in result.sources:
-        short = source.url.split("//")[-1].split("/")[0].removeprefix("www.") if source.url else source.title
+        short = SourceInfo(source.key, source.title, source.year, source.section, source.url).short(language)
         if short not in shorts:
             shorts.append(short)
     label = gettext(language, "Source")

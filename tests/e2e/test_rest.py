@@ -196,3 +196,13 @@ def test_a_huurtoeslag_check_in_papiamentu_for_a_young_person(assistant):
     outcome = joined(replies[-1])
     assert outcome.startswith("Resultado:")
     assert outcome.splitlines()[-1].startswith("Fuente:")
+
+
+def test_a_huurtoeslag_check_in_english_with_a_correction_and_an_unknown(assistant):
+    replies = converse(assistant, "Am I eligible for rent benefit? I'm 30 and my rent is 700 euro",
+                       "no, 750 euro", "I don't know", "no", "yes", "yes", "yes")
+    assert "changed your earlier answer" in joined(replies[1])
+    outcome = joined(replies[-1])
+    assert outcome.startswith("Outcome: Loket can't tell yet.")  # the assets are unknown
+    assert "€750" in outcome and "€700" not in outcome
+    assert outcome.splitlines()[-1].startswith("Source:")
