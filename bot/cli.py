@@ -52,6 +52,18 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+def _print_messages(messages: list[dict[str, object]]) -> None:
+    """The bot's messages as a person would read them, buttons in brackets."""
+    for message in messages:
+        print(message.get("text", ""))
+        for button in message.get("buttons", []) or []:  # type: ignore[union-attr]
+            print(f"  [{button.get('title')}]")
+
+
+def _message_text(args: argparse.Namespace) -> str:
+    return " ".join(args.text).strip()
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     knowledge, problems = read_knowledge()
     problems += validate(knowledge)
@@ -140,7 +152,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    text = " ".join(args.text).strip()
+    text = _message_text(args)
     if not text:
         print("give a question or some words to look up", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -247,7 +259,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    text = " ".join(args.text).strip()
+    text = _message_text(args)
     if not text:
         print("give a message to send", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -259,10 +271,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(messages)
     else:
-        for message in messages:
-            print(message.get("text", ""))
-            for button in message.get("buttons", []) or []:  # type: ignore[union-attr]
-                print(f"  [{button.get('title')}]")
+        _print_messages(messages)
     return EXIT_OK
 
 
@@ -306,10 +315,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                     break
                 if not text:
                     continue
-                for message in send(servers.rest_url, sender, text):
-                    print(message.get("text", ""))
-                    for button in message.get("buttons", []) or []:  # type: ignore[union-attr]
-                        print(f"  [{button.get('title')}]")
+                _print_messages(send(servers.rest_url, sender, text))
     except KeyboardInterrupt:
         pass
     except (RuntimeError, TimeoutError, AssistantUnavailable) as error:
