@@ -9,12 +9,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
-from bot import LANGUAGES
+from bot import LANGUAGE_NAMES, LANGUAGES
 from bot.i18n import gettext
-from bot.language import conversation_language
+from bot.language import conversation_language, switch_language_payload
 
 DomainDict = dict[str, Any]
-LANGUAGE_NAMES = {"nl": "Nederlands", "pap": "Papiamentu", "en": "English"}
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -46,7 +45,7 @@ class ActionSwitchLanguage(Action):
         dispatcher.utter_message(
             text=gettext(tracker.get_slot("language") or "nl", "Which language would you like?"),
             buttons=[
-                {"title": LANGUAGE_NAMES[code], "payload": f'/switch_language{{"language_choice": "{code}"}}'}
+                {"title": LANGUAGE_NAMES[code], "payload": switch_language_payload(code)}
                 for code in LANGUAGES
             ],
         )

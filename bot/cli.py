@@ -9,6 +9,8 @@
     loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
     loket check huurtoeslag|warmtefonds ...  an entitlement check with reasons and sources
     loket serve                          start the action server and the Rasa server
+                                         (and the Telegram adapter when TELEGRAM_BOT_TOKEN is set)
+    loket telegram                       only the Telegram adapter, against a running Rasa server
     loket chat                           talk to the assistant in the terminal
 """
 
@@ -22,8 +24,12 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramSettings
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
 from bot.dialogue import (
@@ -275,18 +281,62 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _servers(args: argparse.Namespace) -> Servers:
-    return Servers(rasa_port=args.port, actions_port=args.actions_port, tracker_url=args.tracker_url)
+def _servers(args: argparse.Namespace, telegram: bool = False) -> Servers:
+    return Servers(rasa_port=args.port, actions_port=args.actions_port, tracker_url=args.tracker_url,
+                   telegram=telegram)
+
+
+def _telegram_settings() -> TelegramSettings | None:
+    from bot.channels.telegram import TelegramSettings  # python-telegram-bot only when asked for
+
+    return TelegramSettings.from_env()
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+    import signal
+
+    from bot.channels.telegram import run
+
+    try:
+        settings = _telegram_settings()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    if settings is None:
+        print("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (see README, Telegram).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def until_stopped() -> None:
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        await run(settings, stop)
+
+    asyncio.run(until_stopped())
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    servers = _servers(args)
+    try:
+        telegram = _telegram_settings()
+        servers = _servers(args, telegram=telegram is not None)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"starting Loket (Rasa on port {servers.rasa_port}, actions on {servers.actions_port}) ...")
     try:
         with servers:
-            print(f"Loket is ready. Talk to it:\n  REST:     POST {servers.rest_url}")
+            print(f"Loket is ready. Talk to it:\n  browser:  {servers.widget_url}")
+            print(f"  embed:    <script src=\"{servers.url}/chat/loket.js\" defer></script>")
+            print(f"  REST:     POST {servers.rest_url}")
             print('            {"sender": "me", "message": "Wat is huurtoeslag?"}')
             print("  terminal: make chat   (or: loket ask \"Wat is huurtoeslag?\")")
+            if telegram is not None:
+                mode = f"webhook on port {telegram.port}" if telegram.webhook_url else "polling"
+                print(f"  Telegram: your bot ({mode}); log in var/log/telegram.{servers.rasa_port}.log")
             print("Press Ctrl-C to stop.")
             while True:
                 servers._raise_if_exited()
@@ -301,7 +351,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
-    servers = _servers(args)
+    try:
+        servers = _servers(args)
+    except ValueError as error:  # LOKET_ALLOWED_ORIGINS
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
     print("starting Loket, this takes about half a minute ...")
     try:
         with servers:
@@ -383,6 +437,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--url", default=f"http://localhost:{rasa_port}/webhooks/rest/webhook")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(func=cmd_ask)
+
+    sub.add_parser("telegram", help="the Telegram adapter (TELEGRAM_BOT_TOKEN; webhook or polling)").set_defaults(
+        func=cmd_telegram)
 
     for name, func, help_text in (
         ("serve", cmd_serve, "start the action server and the Rasa server"),

@@ -113,6 +113,14 @@ def named_language(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def switch_language_payload(language: str | None = None) -> str:
+    """The message that switches the conversation to `language` (or asks which one),
+    as a button or a channel sends it."""
+    if language is None:
+        return "/switch_language"
+    return f'/switch_language{{"language_choice": "{language}"}}'
+
+
 def conversation_language(choice: str | None, detected: str | None, current: str | None) -> str:
     """The language to answer in: an explicit choice wins until changed, then what the
     last message was written in, then what the conversation had."""

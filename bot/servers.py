@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,16 @@ def port_from_env(name: str, default: int) -> int:
     return int(raw)
 
 
+def allowed_origins_from_env(environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """LOKET_ALLOWED_ORIGINS: the sites (scheme://host[:port]) that may embed the widget,
+    separated by spaces or commas; "*" allows every site."""
+    origins = tuple(part for part in environ.get("LOKET_ALLOWED_ORIGINS", "").replace(",", " ").split() if part)
+    for origin in origins:
+        if origin != "*" and not (origin.startswith(("http://", "https://")) and origin.count("/") == 2):
+            raise ValueError(f"LOKET_ALLOWED_ORIGINS: {origin!r} is not an origin such as https://www.example.nl")
+    return origins
+
+
 def tracker_store_config(url: str | None) -> dict[str, object]:
     """Rasa's SQL tracker store settings for a SQLAlchemy URL (default: SQLite in var/)."""
     if not url:
@@ -61,7 +72,10 @@ class Servers:
     model: Path = PROJECT_DIR / "models"
     tracker_url: str | None = None
     log_dir: Path = PROJECT_DIR / "var" / "log"
-    cors: str = "*"
+    # Sites allowed to embed the widget; the widget's own page needs none.
+    allowed_origins: tuple[str, ...] = field(default_factory=lambda: allowed_origins_from_env())
+    # Start the Telegram adapter too (`make run` does when TELEGRAM_BOT_TOKEN is set).
+    telegram: bool = False
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -82,11 +96,16 @@ class Servers:
         path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
         return path
 
-    def _spawn(self, name: str, command: list[str]) -> None:
+    @property
+    def widget_url(self) -> str:
+        return f"{self.url}/chat/"
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.{self.rasa_port}.log").open("ab")
         process = subprocess.Popen(  # noqa: S603 - our own commands
-            command, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
         self._processes.append(process)
 
@@ -101,9 +120,14 @@ class Servers:
             [
                 str(bin_dir / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--endpoints", str(self._endpoints_file()), "--credentials", str(PROJECT_DIR / "credentials.yml"),
-                "--cors", self.cors,
-            ],
+            ] + (["--cors", *self.allowed_origins] if self.allowed_origins else []),
         )
+
+    def start_telegram(self) -> None:
+        """The Telegram adapter, once the assistant answers (it has nobody to ask before)."""
+        if self.telegram:
+            loket = Path(sys.executable).parent / "loket"
+            self._spawn("telegram", [str(loket), "telegram"], {"LOKET_RASA_URL": self.url})
 
     def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
@@ -136,6 +160,7 @@ class Servers:
         self.start()
         try:
             self.wait_until_ready()
+            self.start_telegram()
         except BaseException:
             self.stop()
             raise

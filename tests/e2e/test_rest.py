@@ -7,23 +7,9 @@ import uuid
 import pytest
 
 from bot.language import project_detector
-from bot.servers import Servers, free_port, send
+from bot.servers import Servers, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def assistant(database_url, tmp_path_factory, monkeypatch_module):
-    monkeypatch_module.setenv("DATABASE_URL", database_url)
-    tracker = f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.db'}"
-    with Servers(rasa_port=free_port(), actions_port=free_port(), tracker_url=tracker) as servers:
-        yield servers
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,157 @@
+"""The web widget's Rasa input channel: serves the widget and takes its messages.
+
+Registered in credentials.yml, so the widget comes from the same origin as the
+assistant (`make run`: http://localhost:5005/chat/). A thin adapter: checking a
+request, the history and the resend rule live in `bot.channels.messages`.
+
+Routes, under /chat:
+  GET  /            the widget as a page of its own
+  GET  /loket.js    the widget; one <script> tag embeds it in another site
+  GET  /loket.css   its styles
+  GET  /history     ?conversation_id=… : the conversation so far
+  POST /webhook     {conversation_id, message_id, text[, shown_as]} -> {messages}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import LANGUAGES
+from bot.channels.messages import (
+    BadRequest,
+    bot_messages,
+    conversation_history,
+    conversation_id,
+    incoming_message,
+    replies_to,
+    sender_id,
+)
+from bot.channels.widget_labels import widget_labels
+from bot.language import switch_language_payload
+
+STATIC_DIR = Path(__file__).with_name("static")
+LABELS_PLACEHOLDER = '"__LOKET_LABELS__"'
+logger = logging.getLogger(__name__)
+
+# No framing by other sites and no scripts from anywhere but here.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+def widget_script() -> str:
+    """loket.js with the labels of every language and the language switch filled in."""
+    config = {
+        "labels": widget_labels(),
+        "switch": {language: switch_language_payload(language) for language in LANGUAGES},
+    }
+    script = (STATIC_DIR / "loket.js").read_text(encoding="utf-8")
+    return script.replace(LABELS_PLACEHOLDER, json.dumps(config, ensure_ascii=False, separators=(",", ":")))
+
+
+def _json_error(message: str, status: int) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers={"Cache-Control": "no-store"})
+
+
+class WidgetInput(InputChannel):
+    """Rasa input channel for the Loket web widget."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    def url_prefix(self) -> str:
+        return "/chat"
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[bytes, str]] = {
+            "page": ((STATIC_DIR / "index.html").read_bytes(), "text/html; charset=utf-8"),
+            "script": (widget_script().encode("utf-8"), "text/javascript; charset=utf-8"),
+            "style": ((STATIC_DIR / "loket.css").read_bytes(), "text/css; charset=utf-8"),
+        }
+        # One message at a time per conversation, so a resent message is seen as handled.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, sender: str) -> asyncio.Lock:
+        lock = self._locks.get(sender)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[sender] = lock
+        return lock
+
+    def _file(self, name: str) -> HTTPResponse:
+        body, content_type = self._files[name]
+        return response.raw(body, content_type=content_type, headers=PAGE_HEADERS)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        widget = Blueprint("loket_widget", __name__)
+
+        @widget.route("/", methods=["GET"])
+        async def page(_: Request) -> HTTPResponse:
+            return self._file("page")
+
+        @widget.route("/loket.js", methods=["GET"])
+        async def script(_: Request) -> HTTPResponse:
+            return self._file("script")
+
+        @widget.route("/loket.css", methods=["GET"])
+        async def style(_: Request) -> HTTPResponse:
+            return self._file("style")
+
+        @widget.route("/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            try:
+                conversation = conversation_id(request.args.get("conversation_id"))
+            except BadRequest as error:
+                return _json_error(str(error), 400)
+            events = await _events(request, sender_id("widget", conversation))
+            entries = conversation_history(events)
+            return response.json({"messages": [entry.as_dict() for entry in entries]},
+                                 headers={"Cache-Control": "no-store"})
+
+        @widget.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = json.loads(request.body or b"null")
+                message = incoming_message(body)
+            except (BadRequest, ValueError) as error:
+                return _json_error(str(error) if isinstance(error, BadRequest) else "the body must be JSON", 400)
+            sender = sender_id("widget", message.conversation_id)
+            async with self._lock(sender):
+                handled = replies_to(await _events(request, sender), message.message_id)
+                if handled is not None:
+                    return response.json({"messages": [reply.as_dict() for reply in handled], "repeated": True})
+                collector = CollectingOutputChannel()
+                try:
+                    await on_new_message(UserMessage(
+                        message.text, collector, sender, input_channel=self.name(),
+                        message_id=message.message_id,
+                        metadata={"shown_as": message.shown_as} if message.shown_as else None,
+                    ))
+                except Exception:  # noqa: BLE001 - the widget shows its error state and resends
+                    logger.exception("widget message %s of %s failed", message.message_id, sender)
+                    return _json_error("the assistant could not handle this message", 500)
+            replies = bot_messages(collector.messages)
+            return response.json({"messages": [reply.as_dict() for reply in replies]},
+                                 headers={"Cache-Control": "no-store"})
+
+        return widget
+
+
+async def _events(request: Request, sender: str) -> list[dict[str, Any]]:
+    tracker = await request.app.ctx.agent.tracker_store.retrieve_full_tracker(sender)
+    return [] if tracker is None else [event.as_dict() for event in tracker.events]

@@ -1,0 +1,86 @@
+"""What channels show of a conversation, and how they check what the widget sends."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.channels.messages import (
+    MAX_MESSAGE_CHARS,
+    BadRequest,
+    BotMessage,
+    Button,
+    UserMessage,
+    bot_messages,
+    conversation_history,
+    incoming_message,
+    replies_to,
+    sender_id,
+)
+
+EVENTS = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "user", "text": "Wat is huurtoeslag?", "message_id": "m1"},
+    {"event": "bot", "text": "Huurtoeslag is …", "data": {"buttons": [{"title": "Kijk", "payload": "/ask_x"}]}},
+    {"event": "user", "text": "/ask_x", "message_id": "m2", "metadata": {"shown_as": "Kijk"}},
+    {"event": "bot", "text": "Hoe oud ben je?", "data": {}},
+    {"event": "bot", "text": "", "data": {}},
+    {"event": "slot", "name": "topic", "value": "x"},
+    {"event": "bot", "text": "Typ een getal.", "data": None},
+]
+
+
+def test_history_shows_what_the_person_saw():
+    assert conversation_history(EVENTS) == [
+        UserMessage("Wat is huurtoeslag?", "m1"),
+        BotMessage("Huurtoeslag is …", (Button("Kijk", "/ask_x"),)),
+        UserMessage("Kijk", "m2"),  # the button's title, not its payload
+        BotMessage("Hoe oud ben je?"),
+        BotMessage("Typ een getal."),
+    ]
+
+
+def test_replies_to_a_handled_message_are_found_again():
+    assert replies_to(EVENTS, "m2") == [BotMessage("Hoe oud ben je?"), BotMessage("Typ een getal.")]
+    assert replies_to(EVENTS, "m1") == [BotMessage("Huurtoeslag is …", (Button("Kijk", "/ask_x"),))]
+    assert replies_to(EVENTS, "m3") is None
+
+
+def test_rest_replies_without_text_or_buttons_are_dropped():
+    raw = [{"recipient_id": "a", "text": "Hallo"}, {"recipient_id": "a"},
+           {"recipient_id": "a", "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": "kapot"}]}]
+    assert bot_messages(raw) == [BotMessage("Hallo"), BotMessage("", (Button("Ja", "/affirm"),))]
+
+
+def good_body(**changes):
+    body = {"conversation_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()), "text": " Hallo "}
+    body.update(changes)
+    return body
+
+
+def test_a_good_message_is_taken_and_trimmed():
+    body = good_body(shown_as="English")
+    message = incoming_message(body)
+    assert (message.conversation_id, message.text, message.shown_as) == (body["conversation_id"], "Hallo", "English")
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ([], "JSON object"),
+        (good_body(conversation_id="../../etc"), "conversation_id"),
+        (good_body(message_id=7), "message_id"),
+        (good_body(text="   "), "text"),
+        (good_body(text=None), "text"),
+        (good_body(text="a" * (MAX_MESSAGE_CHARS + 1)), "longer than"),
+        (good_body(shown_as=["x"]), "shown_as"),
+    ],
+)
+def test_a_bad_message_is_refused_with_the_reason(body, problem):
+    with pytest.raises(BadRequest, match=problem):
+        incoming_message(body)
+
+
+def test_channels_never_share_a_conversation():
+    assert sender_id("widget", "1") != sender_id("telegram", "1")
