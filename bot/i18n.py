@@ -52,6 +52,11 @@ def _translations(language: str) -> NullTranslations:
     return Translations(fp=buffer)
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """Marks a message for translation where it is only looked up later (tables of messages)."""
+    return message
+
+
 def gettext(language: str, message: str, **values: object) -> str:
     """`message` (an English msgid) in `language`, with {placeholders} filled in."""
     text = _translations(supported(language)).gettext(message)

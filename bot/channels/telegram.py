@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot import DEFAULT_LANGUAGE
+from bot.channels.locks import ConversationLocks
 from bot.channels.messages import BotMessage, bot_messages, sender_id
 from bot.channels.telegram_format import (
     Inbound,
@@ -187,7 +187,7 @@ class TelegramAdapter:
         self.languages = languages
         self.secret = secret
         self.payloads = PayloadBook()
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._lock = ConversationLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ---- receiving ----
@@ -214,12 +214,6 @@ class TelegramAdapter:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        return lock
 
     async def _answer(self, inbound: Inbound) -> None:
         chat_id = inbound.chat_id

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from bot import LANGUAGES
 from bot.channels.messages import BotMessage, Button
-from bot.i18n import gettext
+from bot.i18n import N_, gettext
 from bot.language import named_language, switch_language_payload
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit on a message's text, after entities are parsed
@@ -29,13 +29,13 @@ HELP_COMMANDS = frozenset({"help", "hulp", "yudá", "yuda"})
 
 # Texts the adapter itself sends; English msgids translated in bot/locale/*.po.
 NOTICES: dict[str, str] = {
-    "non_text": "I can only read text. Please type your question in a few words.",
-    "caption": "I cannot see pictures, so I only read the words with it.",
-    "edited": "You changed a message. I only read new messages, so please send your question again.",
-    "channel": "Loket answers in a private chat. Send me a message there.",
-    "expired": "This button no longer works. Please type your question.",
-    "unavailable": "Loket cannot answer right now. Please try again later, or ask an Informatiepunt Digitale "
-                   "Overheid in the library.",
+    "non_text": N_("I can only read text. Please type your question in a few words."),
+    "caption": N_("I cannot see pictures, so I only read the words with it."),
+    "edited": N_("You changed a message. I only read new messages, so please send your question again."),
+    "channel": N_("Loket answers in a private chat. Send me a message there."),
+    "expired": N_("This button no longer works. Please type your question."),
+    "unavailable": N_("Loket cannot answer right now. Please try again later, or ask an Informatiepunt Digitale "
+                   "Overheid in the library."),
 }
 
 

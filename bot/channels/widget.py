@@ -14,10 +14,8 @@ Routes, under /chat:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import LANGUAGES
+from bot.channels.locks import ConversationLocks
 from bot.channels.messages import (
     BadRequest,
     bot_messages,
@@ -42,6 +41,7 @@ from bot.language import switch_language_payload
 
 STATIC_DIR = Path(__file__).with_name("static")
 LABELS_PLACEHOLDER = '"__LOKET_LABELS__"'
+HISTORY_LIMIT = 100  # messages shown again after a reload; a slow link need not load a long past
 logger = logging.getLogger(__name__)
 
 # No framing by other sites and no scripts from anywhere but here.
@@ -84,14 +84,8 @@ class WidgetInput(InputChannel):
             "style": ((STATIC_DIR / "loket.css").read_bytes(), "text/css; charset=utf-8"),
         }
         # One message at a time per conversation, so a resent message is seen as handled.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._lock = ConversationLocks()
 
-    def _lock(self, sender: str) -> asyncio.Lock:
-        lock = self._locks.get(sender)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[sender] = lock
-        return lock
 
     def _file(self, name: str) -> HTTPResponse:
         body, content_type = self._files[name]
@@ -119,7 +113,7 @@ class WidgetInput(InputChannel):
             except BadRequest as error:
                 return _json_error(str(error), 400)
             events = await _events(request, sender_id("widget", conversation))
-            entries = conversation_history(events)
+            entries = conversation_history(events)[-HISTORY_LIMIT:]
             return response.json({"messages": [entry.as_dict() for entry in entries]},
                                  headers={"Cache-Control": "no-store"})
 

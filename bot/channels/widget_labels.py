@@ -7,30 +7,29 @@ so the widget's labels have one place and change with the widget's language.
 from __future__ import annotations
 
 from bot import LANGUAGE_NAMES, LANGUAGES
-from bot.i18n import gettext
+from bot.i18n import N_, gettext
 
 WIDGET_MESSAGES: dict[str, str] = {
-    "title": "Loket",
-    "subtitle": "Help with government schemes",
-    "open": "Chat with Loket",
-    "close": "Close the chat",
-    "language": "Language",
-    "log": "Conversation with Loket",
-    "welcome": "Hello! Ask your question about housing, rent benefit, energy, DigiD or other government "
-               "schemes. I always name my source. Please do not type personal details such as your BSN.",
-    "input": "Your question",
-    "send": "Send",
-    "typing": "Loket is typing…",
-    "sending": "Sending…",
-    "offline": "No connection. Your message is kept and sent again as soon as the connection is back.",
-    "failed": "Something went wrong on our side. Your message is kept; try again in a moment.",
-    "retry": "Try again",
-    "new": "New conversation",
-    "you": "You",
-    "bot": "Loket",
-    "options": "Choose an answer",
-    "too_long": "Your message is too long. Please use fewer words.",
-    "source": "Source",
+    "title": N_("Loket"),
+    "subtitle": N_("Help with government schemes"),
+    "open": N_("Chat with Loket"),
+    "close": N_("Close the chat"),
+    "language": N_("Language"),
+    "log": N_("Conversation with Loket"),
+    "welcome": N_("Hello! Ask your question about housing, rent benefit, energy, DigiD or other government "
+               "schemes. I always name my source. Please do not type personal details such as your BSN."),
+    "input": N_("Your question"),
+    "send": N_("Send"),
+    "typing": N_("Loket is typing…"),
+    "offline": N_("No connection. Your message is kept and sent again as soon as the connection is back."),
+    "failed": N_("Something went wrong on our side. Your message is kept; try again in a moment."),
+    "retry": N_("Try again"),
+    "new": N_("New conversation"),
+    "you": N_("You"),
+    "bot": N_("Loket"),
+    "options": N_("Choose an answer"),
+    "too_long": N_("Your message is too long. Please use fewer words."),
+    "source": N_("Source"),
 }
 
 

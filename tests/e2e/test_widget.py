@@ -257,11 +257,11 @@ def test_200_percent_zoom_and_reduced_motion(browser, assistant):
     for control in (page.locator("textarea"), page.get_by_role("button", name="Verstuur")):
         box = control.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 400 and box["x"] + box["width"] <= 640
+    page.screenshot(path=str(REPORTS / "widget" / "zoom-200.png"))
     animation = page.evaluate("""() => { const root = document.getElementById('loket').shadowRoot;
         const dots = document.createElement('span'); dots.className = 'dots';
         root.querySelector('.status').append(dots); return getComputedStyle(dots, '::after').animationName; }""")
     assert animation == "none"
-    page.screenshot(path=str(REPORTS / "widget" / "zoom-200.png"))
     zoomed.close()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 
+from bot.channels.locks import ConversationLocks
 from bot.channels.messages import (
     MAX_MESSAGE_CHARS,
     BadRequest,
@@ -84,3 +86,20 @@ def test_a_bad_message_is_refused_with_the_reason(body, problem):
 
 def test_channels_never_share_a_conversation():
     assert sender_id("widget", "1") != sender_id("telegram", "1")
+
+
+def test_a_conversation_is_handled_one_message_at_a_time_in_order():
+    locks = ConversationLocks()
+    handled: list[str] = []
+
+    async def handle(conversation: str, text: str, pause: float) -> None:
+        async with locks(conversation):
+            await asyncio.sleep(pause)
+            handled.append(text)
+
+    async def main() -> None:
+        await asyncio.gather(handle("a", "first", 0.05), handle("a", "second", 0), handle("b", "other", 0))
+
+    asyncio.run(main())
+    assert handled == ["other", "first", "second"]
+    assert locks("a") is locks("a") and locks("a") is not locks("b")

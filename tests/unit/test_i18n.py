@@ -18,7 +18,7 @@ def messages_in_code() -> set[str]:
     found = set()
     for folder in ("bot", "actions"):
         for _, _, message, _, _ in extract_from_dir(
-            PROJECT_DIR / folder, method_map=[("**.py", "python")], keywords={"gettext": (2,), "_": None}
+            PROJECT_DIR / folder, method_map=[("**.py", "python")], keywords={"gettext": (2,), "_": None, "N_": None}
         ):
             found.add(message)
     return found
