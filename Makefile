@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test train chat lint build validate clean
+.PHONY: run test train chat lint build validate clean bench
 
 # Python 3.10 from pyenv (selected by .python-version); Rasa 3.6 needs <3.11.
 $(INSTALLED): pyproject.toml constraints.txt
@@ -54,7 +54,7 @@ chat: $(MODEL)
 	$(BIN)/loket chat
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check bot actions tests
+	$(BIN)/ruff check bot actions tests benchmarks
 
 # Everything: lint, knowledge and data checks, unit tests, Rasa's own checks and the
 # end-to-end tests against the real servers. Exit code 5 (no tests collected) is
@@ -64,6 +64,10 @@ test: $(MODEL) lint
 	$(BIN)/loket build --check
 	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+# Time per turn on each channel, side by side: reports/channels_benchmark.md
+bench: $(MODEL)
+	$(BIN)/python benchmarks/channels.py
 
 clean:
 	rm -rf var models .pytest_cache
