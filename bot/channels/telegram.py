@@ -127,9 +127,9 @@ class ChatLanguages:
         while len(self._languages) > self._size:
             self._languages.popitem(last=False)
 
-    def of(self, chat_id: int | None, hint: str | None) -> str:
-        return self._languages.get(chat_id, hint or DEFAULT_LANGUAGE) if chat_id is not None else (
-            hint or DEFAULT_LANGUAGE)
+    def of(self, chat_id: int, hint: str | None) -> str:
+        """The chat's language; else the user's Telegram language if Loket speaks it; else Dutch."""
+        return self._languages.get(chat_id) or hint or DEFAULT_LANGUAGE
 
 
 def _seconds(value: int | float | dt.timedelta) -> float:
