@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -46,20 +45,20 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=30)
     args = parser.parse_args()
     timings: dict[str, list[float]] = {"REST": [], "widget": [], "Telegram": []}
-    with Servers(rasa_port=free_port(), actions_port=free_port(),
-                 tracker_url=f"sqlite:///{PROJECT_DIR / 'var' / 'bench-tracker.db'}") as servers, FakeBotApi() as fake:
-        port = free_port()
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
-               "TELEGRAM_WEBHOOK_URL": "https://loket.example/telegram", "TELEGRAM_WEBHOOK_SECRET": SECRET,
-               "LOKET_TELEGRAM_PORT": str(port), "LOKET_RASA_URL": servers.url}
-        adapter = subprocess.Popen([str(Path(sys.executable).parent / "loket"), "telegram"], env=env,  # noqa: S603
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
+    port = free_port()
+    with FakeBotApi() as fake:
+        # The adapter as `make run` starts it, pointed at the fake Bot API.
+        os.environ.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
+                           "TELEGRAM_WEBHOOK_URL": "https://loket.example/telegram",
+                           "TELEGRAM_WEBHOOK_SECRET": SECRET, "LOKET_TELEGRAM_PORT": str(port)})
+        with Servers(rasa_port=free_port(), actions_port=free_port(), telegram=True,
+                     tracker_url=f"sqlite:///{PROJECT_DIR / 'var' / 'bench-tracker.db'}") as servers:
             while True:
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)  # noqa: S310
                     break
                 except OSError:
+                    servers._raise_if_exited()
                     time.sleep(0.3)
             for turn in range(args.turns + 3):  # the first three warm up
                 question = QUESTIONS[turn % len(QUESTIONS)]
@@ -88,9 +87,6 @@ def main() -> int:
                 if measured:
                     for name, value in (("REST", rest), ("widget", widget), ("Telegram", telegram)):
                         timings[name].append(value * 1000)
-        finally:
-            adapter.terminate()
-            adapter.wait(timeout=20)
 
     rest_median = statistics.median(timings["REST"])
     lines = ["# Channels: time per turn, side by side", "",

@@ -115,7 +115,7 @@ class PayloadBook:
         return callback_data
 
 
-UpdateKind = Literal["text", "start", "callback", "non_text", "caption", "edited", "channel", "ignored"]
+UpdateKind = Literal["text", "callback", "non_text", "caption", "edited", "channel", "ignored"]
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def read_update(update: Mapping[str, Any]) -> Inbound:
     if text:
         commands = command_texts(text, hint)
         if commands is not None:
-            return Inbound("start" if commands[0].startswith("/greet") else "text", chat_id, commands, hint)
+            return Inbound("text", chat_id, commands, hint)
         return Inbound("text", chat_id, (text,), hint)
     caption = str(message.get("caption") or "").strip()
     if caption:
