@@ -1,4 +1,5 @@
-# Loket. `make run` starts the assistant; `make test` runs every test.
+# Loket. `make run` starts the assistant; `make test` runs every test; `make check`
+# is the quick inner loop (no model needed).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -9,15 +10,21 @@ BUILT := var/.built
 MODEL := models/loket.tar.gz
 PYTHON_VERSION := $(shell cat .python-version)
 
+# What `loket build` reads, and what Rasa trains on. The language detector is built
+# from the training data, the knowledge base and bot/language/ (its corpus, keywords
+# and code), so all of them retrain the model.
 KNOWLEDGE := $(shell find knowledge -name '*.yml')
-TRAINING := $(shell find nlu_data data -name '*.yml') domain.yml config.yml
-LANGUAGE_CODE := bot/language.py bot/language_keywords.yml bot/nlu_language.py bot/nlu_entities.py bot/entities.py bot/text.py
+BUILD_CODE := $(shell find bot/knowledge bot/entitlements bot/dialogue bot/tooling/rasa_files.py -name '*.py') \
+              $(wildcard bot/i18n/locale/*.po)
+TRAINING := $(shell find nlu_data data domain -name '*.yml') config.yml
+LANGUAGE_CODE := $(shell find bot/language bot/rasa_adapters -type f -not -name '*.pyc')
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test train chat lint build validate clean bench
+.PHONY: run test check train chat lint build validate clean bench report browser
 
 # Python 3.10 from pyenv (selected by .python-version); Rasa 3.6 needs <3.11.
 $(INSTALLED): pyproject.toml constraints.txt
@@ -28,7 +35,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
 	@touch $@
 
-$(BUILT): $(INSTALLED) $(KNOWLEDGE) $(wildcard bot/knowledge/*.py) bot/dialogue.py
+$(BUILT): $(INSTALLED) $(KNOWLEDGE) $(BUILD_CODE)
 	$(BIN)/loket build
 	@touch $@
 
@@ -36,7 +43,7 @@ $(BUILT): $(INSTALLED) $(KNOWLEDGE) $(wildcard bot/knowledge/*.py) bot/dialogue.
 $(MODEL): $(BUILT) $(TRAINING) $(LANGUAGE_CODE)
 	@mkdir -p var/log
 	@echo "training the model (about 8 minutes on 2 cores; log in var/log/train.log) ..."
-	@$(BIN)/rasa train --data nlu_data data --domain domain.yml --config config.yml \
+	@$(BIN)/rasa train --data nlu_data data --domain domain --config config.yml \
 	  --out models --fixed-model-name loket > var/log/train.log 2>&1 \
 	  || { tail -40 var/log/train.log; exit 1; }
 	@touch $@
@@ -53,17 +60,36 @@ run: $(MODEL)
 chat: $(MODEL)
 	$(BIN)/loket chat
 
+# Style, and the layer contracts in .importlinter (the domain imports no Rasa, ...).
 lint: $(INSTALLED)
 	$(BIN)/ruff check bot actions tests benchmarks
+	$(BIN)/lint-imports --config .importlinter
 
-# Everything: lint, knowledge and data checks, unit tests, Rasa's own checks and the
-# end-to-end tests against the real servers. Exit code 5 (no tests collected) is
-# reported as a failure of its own.
-test: $(MODEL) lint
+# The quick inner loop: lint, knowledge checks and every test that needs no model,
+# no server and no browser (well under 90 seconds).
+check: lint $(BUILT)
 	$(BIN)/loket validate
 	$(BIN)/loket build --check
-	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	$(PYTEST) -m "not slow and not e2e and not widget and not telegram"
+
+# Debian's Chromium for the widget tests (Playwright never downloads a browser).
+browser:
+	@bash scripts/install-browser
+
+# Everything: lint, knowledge and data checks, unit tests, Rasa's own checks and the
+# end-to-end tests against the real servers. Writes nothing that git tracks: reports
+# come from `make report` and `make bench`. Exit code 5 (no tests collected) is
+# reported as a failure of its own.
+test: $(MODEL) lint browser
+	$(BIN)/loket validate
+	$(BIN)/loket build --check
+	$(PYTEST); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+# Evaluation reports in reports/: intent F1 per language, language detection, and the
+# widget's screenshots and first-load size.
+report: $(MODEL) browser
+	$(PYTEST) --reports=reports tests/test_understanding.py tests/e2e/test_widget.py
 
 # Time per turn on each channel, side by side: reports/channels_benchmark.md
 bench: $(MODEL)

@@ -1,4 +1,4 @@
-"""Rasa custom actions for answers: thin adapters over `bot.answers`."""
+"""Rasa custom actions for answers: thin adapters over `bot.dialogue.answers`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checks import CHECK_FORMS
-from bot.answers import answers_from_database
-from bot.dialogue import topic_for_intent
-from bot.entitlements.conversation import asks_for_check
+from bot.dialogue import answers_from_database, check_form, check_payload, topic_for_intent
+from bot.entitlements import SCHEMES, asks_for_check
 from bot.i18n import gettext
 
 DomainDict = dict[str, Any]
@@ -34,19 +32,18 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         language = _language(tracker) or "nl"
-        form = CHECK_FORMS.get(topic)  # type: ignore[arg-type]
+        has_check = topic in SCHEMES
         wants_check = asks_for_check(tracker.latest_message.get("text") or "") or any(
             entity.get("entity") == "check" for entity in tracker.latest_message.get("entities", [])
         )
-        if form and wants_check:
+        if has_check and wants_check:
             dispatcher.utter_message(text=gettext(
                 language, "Let's check. I'll ask a few short questions; say 'stop' to stop. I never ask for your "
                           "name, BSN or address."))
-            return [SlotSet("topic", topic), SlotSet("check_scheme", topic), FollowupAction(form)]
+            return [SlotSet("topic", topic), SlotSet("check_scheme", topic), FollowupAction(check_form(topic))]  # type: ignore[arg-type]
         buttons = []
-        if form:
-            buttons = [{"title": gettext(language, "Check if I qualify"),
-                        "payload": f'/ask_{topic}{{"check": "yes"}}'}]
+        if has_check:
+            buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
         dispatcher.utter_message(text=answers.topic(topic, language), buttons=buttons)  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
 

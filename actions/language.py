@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from bot import LANGUAGE_NAMES, LANGUAGES
+from bot.dialogue import switch_language_payload
 from bot.i18n import gettext
-from bot.language import conversation_language, switch_language_payload
+from bot.language import conversation_language
 
 DomainDict = dict[str, Any]
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(PROJECT_DIR / "tests" / "e2e"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402 - the tests' fake, on purpose
 
-from bot.servers import Servers, free_port  # noqa: E402
+from bot.tooling.servers import Servers, free_port  # noqa: E402
 
 QUESTIONS = ["Wat is huurtoeslag?", "Kiko ta e Warmtefonds?", "What is a Regiodeal?", "Hoe vraag ik DigiD aan?",
              "Unda mi por haña yudansa ku DigiD?", "What changes in rent benefit?"]

@@ -1,7 +1,8 @@
 """Loket: a trilingual assistant for Dutch government programmes.
 
-The subpackages hold plain, typed domain logic (no Rasa imports); `actions/` and the
-channel adapters are thin layers over it.
+The domain (settings, i18n, language, knowledge, entitlements, dialogue) is plain,
+typed Python without Rasa; `rasa_adapters`, `channels`, `tooling` and the top-level
+`actions/` are thin layers over it. `.importlinter` enforces this (`make lint`).
 """
 
 LANGUAGES: tuple[str, ...] = ("nl", "pap", "en")

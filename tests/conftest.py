@@ -11,7 +11,20 @@ import yaml
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_valid_knowledge
 from bot.knowledge.store import make_engine, save_knowledge
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--reports", metavar="DIR", default=None,
+                     help="write evaluation reports and screenshots to DIR (`make report` uses reports/)")
+
+
+@pytest.fixture(scope="session")
+def reports_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where reports go: reports/ under `make report`, else a temporary folder, so that
+    `make test` leaves the tree as it found it."""
+    chosen = request.config.getoption("--reports")
+    directory = Path(chosen) if chosen else tmp_path_factory.mktemp("reports")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -1,20 +1,20 @@
 """Measured understanding, enforced: language detection and intent F1 per language,
-on held-out sets the models never trained on. Reports go to reports/."""
+on held-out sets the models never trained on. Reports go to `reports_dir` (reports/
+under `make report`). The detector measured is the one the trained model serves."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot import LANGUAGES
-from bot.language import project_corpora, project_detector
-from bot.text import fold
-from bot.training_data import all_examples, examples_by_intent
-from tests.conftest import PROJECT_DIR
+from bot.language.detection import LanguageDetector, build_detector_data, project_corpora
+from bot.language.examples import all_examples, examples_by_intent
+from bot.language.text import fold
+from bot.settings import HELD_OUT_NLU_DIR, MODEL_FILE, PROJECT_DIR
 
 LANGUAGE_SET_DIR = PROJECT_DIR / "tests" / "language"
-HELD_OUT_DIR = PROJECT_DIR / "tests" / "nlu"
-REPORTS_DIR = PROJECT_DIR / "reports"
-MODEL = PROJECT_DIR / "models" / "loket.tar.gz"
+HELD_OUT_DIR = HELD_OUT_NLU_DIR
+MODEL = MODEL_FILE
 MIN_DETECTION_ACCURACY = 0.98
 MIN_MACRO_F1 = {"nl": 0.95, "en": 0.95, "pap": 0.93}
 MIN_EXAMPLES_PER_INTENT = 15
@@ -29,7 +29,7 @@ def language_set(language: str) -> list[str]:
 def training_texts() -> set[str]:
     """Everything the intent classifier or the language detector learnt from."""
     texts = {fold(t) for by_intent in all_examples().values() for ts in by_intent.values() for t in ts}
-    return texts | {fold(t) for corpus in project_corpora(PROJECT_DIR).values() for t in corpus}
+    return texts | {fold(t) for corpus in project_corpora().values() for t in corpus}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -64,9 +64,26 @@ def test_held_out_nlu_set_covers_every_intent(language):
 
 
 @pytest.fixture(scope="module")
-def detection_errors() -> dict[str, tuple[int, list[tuple[str, str | None]]]]:
-    """Per language: how many messages, and the ones detected wrongly; written to reports/."""
-    detector = project_detector()
+def served_detector() -> LanguageDetector:
+    """The detector inside the trained model, as the running assistant uses it."""
+    from bot.rasa_adapters.language_identifier import detector_in_model
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does)")
+    return detector_in_model(MODEL)
+
+
+@pytest.mark.slow
+def test_the_served_detector_is_built_from_this_checkout(served_detector):
+    # A stale model (an old corpus, keywords or code) would fail here: the fingerprint
+    # of the language component must have made Rasa retrain it.
+    assert served_detector.data == build_detector_data()
+
+
+@pytest.fixture(scope="module")
+def detection_errors(served_detector, reports_dir) -> dict[str, tuple[int, list[tuple[str, str | None]]]]:
+    """Per language: how many messages, and the ones detected wrongly; written as a report."""
+    detector = served_detector
     results = {}
     for language in LANGUAGES:
         lines = language_set(language)
@@ -77,8 +94,7 @@ def detection_errors() -> dict[str, tuple[int, list[tuple[str, str | None]]]]:
         + "; ".join(f"{line} → {got}" for line, got in wrong).replace("|", "/") + " |"
         for language, (count, wrong) in results.items()
     ]
-    REPORTS_DIR.mkdir(exist_ok=True)
-    (REPORTS_DIR / "language_detection.md").write_text(
+    (reports_dir / "language_detection.md").write_text(
         "# Language detection on the held-out sets (tests/language, 3 to 8 words)\n\n"
         "| language | messages | accuracy | detected wrongly |\n| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n",
         encoding="utf-8",
@@ -86,6 +102,7 @@ def detection_errors() -> dict[str, tuple[int, list[tuple[str, str | None]]]]:
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_language_detection_accuracy(detection_errors, language):
     count, wrong = detection_errors[language]
@@ -94,14 +111,14 @@ def test_language_detection_accuracy(detection_errors, language):
 
 
 @pytest.mark.slow
-def test_intent_macro_f1_per_language():
-    from bot.rasa_evaluation import evaluate_model
+def test_intent_macro_f1_per_language(reports_dir):
+    from bot.rasa_adapters.evaluation import evaluate_model
 
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
     reports = evaluate_model(MODEL, LANGUAGES)
     for report in reports:
-        report.write(REPORTS_DIR / "nlu")
+        report.write(reports_dir / "nlu")
     scores = {report.language: round(report.macro_f1, 4) for report in reports}
     failing = {language: f1 for language, f1 in scores.items() if f1 < MIN_MACRO_F1[language]}
-    assert not failing, f"macro-F1 below threshold {MIN_MACRO_F1}: {failing}; see reports/nlu/"
+    assert not failing, f"macro-F1 below threshold {MIN_MACRO_F1}: {failing}; see {reports_dir / 'nlu'}"

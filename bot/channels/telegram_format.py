@@ -1,33 +1,32 @@
-"""What Loket sends to Telegram and what it makes of Telegram's updates.
+"""What Loket's replies look like in Telegram, and what a typed /command asks.
 
-Plain Python with no network: the adapter in `bot.channels.telegram` does the
-talking. Replies use Telegram's HTML parse mode, so every text is escaped; a
-reply longer than Telegram's limit is split at paragraphs, then lines, then words.
+Plain Python with no network. Replies use Telegram's HTML parse mode, so every text
+is escaped; a reply longer than Telegram's limit is split at paragraphs, then lines,
+then words.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+
+from telegram import User
 
 from bot import LANGUAGES
 from bot.channels.messages import BotMessage, Button
+from bot.dialogue.names import switch_language_payload
 from bot.i18n import N_, gettext
-from bot.language import named_language, switch_language_payload
+from bot.language.detection import named_language
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit on a message's text, after entities are parsed
-MAX_CALLBACK_BYTES = 64  # Telegram's limit on an inline button's callback_data
 SOURCE_LABELS = tuple(gettext(language, "Source") + ":" for language in LANGUAGES)
 
 # Commands Telegram users type, and what Loket's assistant is sent for them.
 LANGUAGE_COMMANDS = frozenset({"taal", "language", "idioma", "lenga"})
 HELP_COMMANDS = frozenset({"help", "hulp", "yudá", "yuda"})
 
-# Texts the adapter itself sends; English msgids translated in bot/locale/*.po.
+# Texts the adapter itself sends; English msgids translated in bot/i18n/locale/*.po.
 NOTICES: dict[str, str] = {
     "non_text": N_("I can only read text. Please type your question in a few words."),
     "caption": N_("I cannot see pictures, so I only read the words with it."),
@@ -86,53 +85,18 @@ def outgoing_messages(replies: Sequence[BotMessage]) -> list[OutgoingMessage]:
     return messages
 
 
-class PayloadBook:
-    """Button payloads as callback_data: itself when short enough, else a key to look up.
-
-    Telegram allows 64 bytes; a longer payload is kept here, the newest few thousand
-    of them. A key that is gone (after a restart) reads as None: the button expired.
-    """
-
-    def __init__(self, size: int = 5000) -> None:
-        self._size = size
-        self._payloads: OrderedDict[str, str] = OrderedDict()
-
-    def callback_data(self, payload: str) -> str:
-        if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith("#"):
-            return payload
-        key = "#" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self._size:
-            self._payloads.popitem(last=False)
-        return key
-
-    def payload(self, callback_data: str | None) -> str | None:
-        if not callback_data:
-            return None
-        if callback_data.startswith("#"):
-            return self._payloads.get(callback_data)
-        return callback_data
-
-
-UpdateKind = Literal["text", "callback", "non_text", "caption", "edited", "channel", "ignored"]
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """What a Telegram update asks of Loket."""
-
-    kind: UpdateKind
-    chat_id: int | None = None
-    texts: tuple[str, ...] = ()  # messages for the assistant, in order
-    language_hint: str | None = None  # the user's Telegram language, if Loket speaks it
-    callback_id: str | None = None
-    callback_data: str | None = None
-    message_id: int | None = None  # the message whose buttons were pressed
+def language_hint(user: User | None) -> str | None:
+    """The user's Telegram language, if Loket speaks it (only a hint: the chat decides)."""
+    code = ((user.language_code if user else None) or "").lower().split("-")[0]
+    return code if code in LANGUAGES else None
 
 
 def command_texts(text: str, language_hint: str | None) -> tuple[str, ...] | None:
-    """What to send the assistant for a /command, or None if `text` is not one."""
+    """What to send the assistant for a /command, or None if `text` is not one.
+
+    Read from the text rather than with PTB's CommandHandler: every command, known or
+    not, becomes something to ask, and "/yudá" is no valid Bot API command name.
+    """
     if not text.startswith("/") or len(text) < 2 or not text[1].isalpha():
         return None
     command, _, argument = text[1:].partition(" ")
@@ -146,38 +110,3 @@ def command_texts(text: str, language_hint: str | None) -> tuple[str, ...] | Non
         return ("/capabilities",)
     words = " ".join(part for part in (command.replace("_", " "), argument.strip()) if part)
     return (words,)  # "/huurtoeslag" is read as the question "huurtoeslag"
-
-
-def _language(user: Mapping[str, Any] | None) -> str | None:
-    code = str((user or {}).get("language_code") or "").lower().split("-")[0]
-    return code if code in LANGUAGES else None
-
-
-def read_update(update: Mapping[str, Any]) -> Inbound:
-    """Classify an update as the Bot API sends it (a JSON object)."""
-    if "callback_query" in update:
-        query = update["callback_query"]
-        message = query.get("message") or {}
-        return Inbound(
-            "callback", (message.get("chat") or {}).get("id"), language_hint=_language(query.get("from")),
-            callback_id=query.get("id"), callback_data=query.get("data"), message_id=message.get("message_id"),
-        )
-    for key, kind in (("edited_message", "edited"), ("channel_post", "channel"), ("edited_channel_post", "channel")):
-        if key in update:
-            message = update[key]
-            return Inbound(kind, (message.get("chat") or {}).get("id"), language_hint=_language(message.get("from")))
-    message = update.get("message")
-    if not isinstance(message, Mapping):
-        return Inbound("ignored")
-    chat_id = (message.get("chat") or {}).get("id")
-    hint = _language(message.get("from"))
-    text = str(message.get("text") or "").strip()
-    if text:
-        commands = command_texts(text, hint)
-        if commands is not None:
-            return Inbound("text", chat_id, commands, hint)
-        return Inbound("text", chat_id, (text,), hint)
-    caption = str(message.get("caption") or "").strip()
-    if caption:
-        return Inbound("caption", chat_id, (caption,), hint)
-    return Inbound("non_text", chat_id, language_hint=hint)

@@ -37,7 +37,7 @@ from bot.channels.messages import (
     sender_id,
 )
 from bot.channels.widget_labels import widget_labels
-from bot.language import switch_language_payload
+from bot.dialogue.names import switch_language_payload
 
 STATIC_DIR = Path(__file__).with_name("static")
 LABELS_PLACEHOLDER = '"__LOKET_LABELS__"'

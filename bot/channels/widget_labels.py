@@ -1,6 +1,6 @@
 """The web widget's own words, in every language Loket speaks.
 
-English msgids translated in bot/locale/<language>.po like every other message,
+English msgids translated in bot/i18n/locale/<language>.po like every other message,
 so the widget's labels have one place and change with the widget's language.
 """
 

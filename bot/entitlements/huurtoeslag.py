@@ -15,10 +15,10 @@ from bot.entitlements.model import (
     CheckResult,
     Money,
     Reason,
-    _,
     outcome_of,
 )
 from bot.entitlements.params import Parameter
+from bot.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class HuurtoeslagCase:
     partner: bool | None = None
     independent: bool | None = None  # own front door, kitchen, toilet and shower
     registered: bool | None = None  # everyone registered at the address
-    lawful_residence: bool | None = None  # Dutch nationality or lawful residence
+    residence: bool | None = None  # Dutch nationality or lawful residence
     island: str | None = None  # bonaire, sint_eustatius, saba: the scheme does not apply
 
 
@@ -45,43 +45,45 @@ def _yes_no(rule: str, answer: bool | None, source: Parameter, yes: str, no: str
 
 
 def check_huurtoeslag(case: HuurtoeslagCase, rules: dict[str, Any], island_source: Parameter | None = None,
-                      island_name: str = "") -> CheckResult:
+                      island_name: str = "", instead: str | None = None) -> CheckResult:
+    """`island_source` says where the scheme does not apply; `instead` is the topic that
+    answers for the island (the huurtoeslag topic's `instead_in`)."""
     if case.year not in years(rules):
         raise ValueError(f"no huurtoeslag rules for {case.year}; Loket knows {years(rules)}")
     common, p = rules["common"], rules["years"][case.year]
     if case.island is not None and island_source is not None:
-        reason = Reason("place", FAIL, _("Huurtoeslag does not apply on {island}; the island has its own rent "
+        reason = Reason("place", FAIL, N_("Huurtoeslag does not apply on {island}; the island has its own rent "
                                          "support."), {"island": island_name}, island_source.source)
-        return CheckResult("huurtoeslag", False, [reason], case.year, details={"instead": "cn_huurondersteuning"})
+        return CheckResult("huurtoeslag", False, [reason], case.year, details={"instead": instead} if instead else {})
     reasons: list[Reason] = []
     min_age = common["min_age"]
     if case.age is None:
-        reasons.append(Reason("age", MISSING, _("Your age is needed."), {}, min_age.source))
+        reasons.append(Reason("age", MISSING, N_("Your age is needed."), {}, min_age.source))
     elif case.age < min_age.value:
-        reasons.append(Reason("age", FAIL, _("You must be {min_age} or older (there are exceptions; ask "
+        reasons.append(Reason("age", FAIL, N_("You must be {min_age} or older (there are exceptions; ask "
                                              "Dienst Toeslagen)."), {"min_age": min_age.value}, min_age.source))
     else:
-        reasons.append(Reason("age", PASS, _("You are {min_age} or older."), {"min_age": min_age.value},
+        reasons.append(Reason("age", PASS, N_("You are {min_age} or older."), {"min_age": min_age.value},
                               min_age.source))
     reasons.append(_yes_no(
         "registered", case.registered, common["registered"],
-        _("Everyone living in the home is registered at the address."),
-        _("Everyone living in the home must be registered at the address."),
-        _("Whether everyone in the home is registered at the address is needed."),
+        N_("Everyone living in the home is registered at the address."),
+        N_("Everyone living in the home must be registered at the address."),
+        N_("Whether everyone in the home is registered at the address is needed."),
     ))
     reasons.append(_yes_no(
-        "lawful_residence", case.lawful_residence, common["lawful_residence"],
-        _("You have Dutch nationality or a valid residence permit."),
-        _("You need Dutch nationality or a valid residence permit."),
-        _("Whether you have Dutch nationality or a residence permit is needed."),
+        "lawful_residence", case.residence, common["lawful_residence"],
+        N_("You have Dutch nationality or a valid residence permit."),
+        N_("You need Dutch nationality or a valid residence permit."),
+        N_("Whether you have Dutch nationality or a residence permit is needed."),
     ))
     shower = common["own_shower_since"]
     reasons.append(_yes_no(
         "independent", case.independent, common["independent"],
-        _("Your home is independent: own front door, kitchen, toilet and shower."),
-        _("Huurtoeslag is only for an independent home: own front door, kitchen, toilet and, since {since}, "
+        N_("Your home is independent: own front door, kitchen, toilet and shower."),
+        N_("Huurtoeslag is only for an independent home: own front door, kitchen, toilet and, since {since}, "
           "own shower."),
-        _("Whether your home has its own front door, kitchen, toilet and shower is needed."),
+        N_("Whether your home has its own front door, kitchen, toilet and shower is needed."),
     ))
     if reasons[-1].outcome == FAIL:
         reasons[-1] = replace(reasons[-1], values={"since": shower.value}, source=shower.source)
@@ -90,12 +92,12 @@ def check_huurtoeslag(case: HuurtoeslagCase, rules: dict[str, Any], island_sourc
     service = p["service_costs_count"]
     reasons.append(Reason(
         "service_costs", INFO,
-        _("In {year} part of your service costs counts for huurtoeslag.") if service.value
-        else _("From {year} service costs no longer count for huurtoeslag."),
+        N_("In {year} part of your service costs counts for huurtoeslag.") if service.value
+        else N_("From {year} service costs no longer count for huurtoeslag."),
         {"year": case.year}, service.source,
     ))
     calculation = rules["proefberekening"]
-    reasons.append(Reason("amount", INFO, _("Loket does not calculate an amount. Do the official trial calculation "
+    reasons.append(Reason("amount", INFO, N_("Loket does not calculate an amount. Do the official trial calculation "
                                             "at {site}."), {"site": calculation.value}, calculation.source))
     return CheckResult("huurtoeslag", outcome_of(reasons), reasons, case.year)
 
@@ -107,42 +109,42 @@ def _rent_reason(case: HuurtoeslagCase, p: dict[str, Parameter], common: dict[st
     values = {"limit": Money(Decimal(str(limit.value))), "year": case.year, "age": p["youth_max_age"].value}
     if case.rent is None:
         if is_condition.value:
-            return Reason("rent", MISSING, _("Your monthly rent is needed."), values, limit.source)
-        return Reason("rent", INFO, _("From {year} a high rent no longer rules you out; rent above {limit} "
+            return Reason("rent", MISSING, N_("Your monthly rent is needed."), values, limit.source)
+        return Reason("rent", INFO, N_("From {year} a high rent no longer rules you out; rent above {limit} "
                                       "counts only up to that amount."), values, is_condition.source)
     values["rent"] = Money(case.rent)
     if case.age is None and is_condition.value and case.rent > Decimal(str(p["youth_max_rent"].value)):
-        return Reason("rent", MISSING, _("Your age is needed to know which rent limit applies."), values,
+        return Reason("rent", MISSING, N_("Your age is needed to know which rent limit applies."), values,
                       limit.source)
     if case.rent <= Decimal(str(limit.value)):
-        message = _("Your rent of {rent} is within the limit of {limit} for young people up to {age}.") if youth \
-            else _("Your rent of {rent} is within the limit of {limit}.")
+        message = N_("Your rent of {rent} is within the limit of {limit} for young people up to {age}.") if youth \
+            else N_("Your rent of {rent} is within the limit of {limit}.")
         return Reason("rent", PASS, message, values, limit.source)
     if is_condition.value:
-        message = _("Your rent of {rent} is above the limit of {limit} for young people up to {age} in "
-                    "{year}.") if youth else _("Your rent of {rent} is above the limit of {limit} in {year}.")
+        message = N_("Your rent of {rent} is above the limit of {limit} for young people up to {age} in "
+                    "{year}.") if youth else N_("Your rent of {rent} is above the limit of {limit} in {year}.")
         return Reason("rent", FAIL, message, values, limit.source)
-    return Reason("rent", INFO, _("Your rent of {rent} is above {limit}: since {year} that is no longer a "
+    return Reason("rent", INFO, N_("Your rent of {rent} is above {limit}: since {year} that is no longer a "
                                   "reason to refuse, but only rent up to {limit} counts."), values,
                   is_condition.source)
 
 
 def _asset_reason(case: HuurtoeslagCase, p: dict[str, Parameter]) -> Reason:
     if case.partner is None:
-        return Reason("partner", MISSING, _("Whether you have a partner is needed (the asset limit depends on "
+        return Reason("partner", MISSING, N_("Whether you have a partner is needed (the asset limit depends on "
                                             "it)."), {}, p["asset_limit_single"].source)
     limit = p["asset_limit_partners"] if case.partner else p["asset_limit_single"]
     values = {"limit": Money(Decimal(str(limit.value))), "year": case.year}
     if case.assets is None:
-        return Reason("assets", MISSING, _("Your savings and assets on 1 January are needed."), values,
+        return Reason("assets", MISSING, N_("Your savings and assets on 1 January are needed."), values,
                       limit.source)
     values["assets"] = Money(case.assets)
     if case.assets <= Decimal(str(limit.value)):
-        message = _("Your assets of {assets} are within the limit of {limit} for partners together.") \
-            if case.partner else _("Your assets of {assets} are within the limit of {limit} for a single person.")
+        message = N_("Your assets of {assets} are within the limit of {limit} for partners together.") \
+            if case.partner else N_("Your assets of {assets} are within the limit of {limit} for a single person.")
         return Reason("assets", PASS, message, values, limit.source)
-    message = _("Your assets of {assets} are above the limit of {limit} for partners together in {year}.") \
-        if case.partner else _("Your assets of {assets} are above the limit of {limit} for a single person in "
+    message = N_("Your assets of {assets} are above the limit of {limit} for partners together in {year}.") \
+        if case.partner else N_("Your assets of {assets} are above the limit of {limit} for a single person in "
                                "{year}.")
     return Reason("assets", FAIL, message, values, limit.source)
 

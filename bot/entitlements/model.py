@@ -12,11 +12,6 @@ from bot.i18n import format_day, format_money, gettext
 PASS, FAIL, MISSING, INFO = "pass", "fail", "missing", "info"
 
 
-def _(message: str) -> str:
-    """Marks an English message for translation; `gettext` translates it when shown."""
-    return message
-
-
 @dataclass(frozen=True)
 class Money:
     amount: Decimal

@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 
 from bot.entitlements.model import Source
-from bot.knowledge.files import KNOWLEDGE_DIR
 from bot.knowledge.model import KnowledgeBase, SourceRef
 from bot.knowledge.render import source_info
+from bot.settings import KNOWLEDGE_DIR
 
 RULES_DIR = KNOWLEDGE_DIR / "rules"
 

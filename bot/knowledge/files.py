@@ -26,8 +26,7 @@ from bot.knowledge.model import (
     Status,
     Topic,
 )
-
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+from bot.settings import KNOWLEDGE_DIR
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from bot import LANGUAGES
 from bot.knowledge.model import KnowledgeBase, Topic
-from bot.text import words
+from bot.language.text import words
 
 NAME_WEIGHT = 2.0
 FUZZY_CUTOFF = 0.8

@@ -7,7 +7,6 @@ production). Written in 2.0 style on the 1.4 line that Rasa pins.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -41,9 +40,7 @@ from bot.knowledge.model import (
     Status,
     Topic,
 )
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'loket.db'}"
+from bot.settings import settings
 
 metadata = MetaData()
 
@@ -162,7 +159,7 @@ figures = Table(
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    return settings().database_url
 
 
 def make_engine(url: str | None = None) -> Engine:

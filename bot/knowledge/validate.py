@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from bot import LANGUAGES
 from bot.knowledge.files import Problem
 from bot.knowledge.model import FIGURE_UNITS, REGIONS, Fact, Figure, KnowledgeBase, Topic
-from bot.text import fold
+from bot.language.text import fold
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # A number typed into a text instead of a {figure}. Digits inside a word ("COVID-19",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.servers import Servers, free_port
+from bot.tooling.servers import Servers, free_port
 
 
 @pytest.fixture(scope="session")

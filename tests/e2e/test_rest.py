@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from bot.language import project_detector
-from bot.servers import Servers, send
+from bot.channels.rest import send
+from bot.language.detection import project_detector
+from bot.tooling.servers import Servers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -24,18 +25,19 @@ def ask(assistant: Servers, text: str, sender: str | None = None) -> str:
 
 
 @pytest.mark.parametrize(
-    "question, language, fact, source",
+    "question, language, fact, planned, source",
     [
-        ("Wat verandert er aan de huurtoeslag?", "nl", "1 januari 2026", "Bron: "),
-        ("Kiko ta kambia na huurtoeslag?", "pap", "1 Yanüari 2026", "Fuente: "),
-        ("What changes in rent benefit?", "en", "1 January 2026", "Source: "),
+        ("Wat verandert er aan de huurtoeslag?", "nl", "1 januari 2026", "(gepland in de begroting van 2024)",
+         "Bron: "),
+        ("Kiko ta kambia na huurtoeslag?", "pap", "1 Yanüari 2026", "(planiá den e presupuesto di 2024)", "Fuente: "),
+        ("What changes in rent benefit?", "en", "1 January 2026", "(planned in the 2024 budget)", "Source: "),
     ],
 )
-def test_huurtoeslag_question_in_each_language(assistant, detector, question, language, fact, source):
+def test_huurtoeslag_question_in_each_language(assistant, detector, question, language, fact, planned, source):
     reply = ask(assistant, question)
     assert fact in reply
-    assert "932" in reply  # the 2026 ceiling
-    assert "2024" in reply  # what the 2024 budget planned
+    assert "932,93" in reply or "932.93" in reply  # the 2026 ceiling
+    assert planned in reply  # what the 2024 budget planned, marked as a plan
     source_line = reply.splitlines()[-1]
     assert source_line.startswith(source) and "overtoeslagen.nl" in source_line
     assert detector.detect(reply.split("\n\n")[0]).language == language
@@ -148,7 +150,7 @@ def test_a_huurtoeslag_check_in_dutch_uses_the_first_message_and_takes_a_correct
     assert "1 januari" in first  # age and rent were in the first message: it asks for assets next
     assert "aangepast" in joined(replies[1]) and "1 januari" in joined(replies[1])
     outcome = joined(replies[-1])
-    assert outcome.startswith("Uitkomst:")  # can't tell: the assets are unknown
+    assert outcome.startswith("Uitkomst: Loket kan het nog niet zeggen.")  # the assets are unknown
     assert "€ 650" in outcome and "€ 600" not in outcome
     assert outcome.splitlines()[-1].startswith("Bron:")
     never_asked = ("geboortedatum", "wat is je adres", "wat is je naam", "je bsn", "burgerservicenummer")
@@ -165,7 +167,7 @@ def test_a_warmtefonds_check_in_english_for_an_owner(assistant):
 def test_a_warmtefonds_check_on_bonaire_in_papiamentu_says_it_does_not_apply(assistant):
     replies = converse(assistant, "Mi tin derecho riba un fiansa di Warmtefonds?", "Boneiru")
     outcome = joined(replies[-1])
-    assert outcome.startswith("Resultado:")
+    assert outcome.startswith("Resultado: probablemente bo no tin derecho.")
     assert "Boneiru" in outcome
 
 
@@ -180,7 +182,7 @@ def test_a_huurtoeslag_check_in_papiamentu_for_a_young_person(assistant):
                        "si", "si", "si")
     assert "1 di yanüari" in joined(replies[1]) or "1 yanüari" in joined(replies[1]).lower()
     outcome = joined(replies[-1])
-    assert outcome.startswith("Resultado:")
+    assert outcome.startswith("Resultado: Loket no por bisa ainda.")  # the assets are unknown
     assert outcome.splitlines()[-1].startswith("Fuente:")
 
 

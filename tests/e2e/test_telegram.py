@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.servers import free_port
+from bot.tooling.servers import free_port
 
 from .fake_bot_api import FakeBotApi
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import PROJECT_DIR
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.widget]
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_DIR / "tests" / "vendor" / "axe-core" / "axe.min.js"
-REPORTS = PROJECT_DIR / "reports"
 # As the machine notes say: no sandbox as root, and no background calls to the closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -78,7 +78,7 @@ def serious_violations(page) -> list[dict]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_the_page_is_small_and_loads_nothing_from_elsewhere(browser, assistant):
+def test_the_page_is_small_and_loads_nothing_from_elsewhere(browser, assistant, reports_dir):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     requests = []
@@ -90,8 +90,8 @@ def test_the_page_is_small_and_loads_nothing_from_elsewhere(browser, assistant):
     transferred = sum(sizes["responseBodySize"] + sizes["responseHeadersSize"]
                       for sizes in (request.sizes() for request in requests))
     assert transferred <= 60 * 1024, f"{transferred} bytes before the first message"
-    (REPORTS / "widget").mkdir(parents=True, exist_ok=True)
-    (REPORTS / "widget" / "first-load.json").write_text(
+    (reports_dir / "widget").mkdir(parents=True, exist_ok=True)
+    (reports_dir / "widget" / "first-load.json").write_text(
         json.dumps({"bytes_before_first_message": transferred, "requests": urls}, indent=2) + "\n")
     context.close()
 
@@ -247,7 +247,7 @@ def test_a_lost_answer_is_fetched_again_not_asked_twice(page, assistant):
     assert len(lost) == 1
 
 
-def test_200_percent_zoom_and_reduced_motion(browser, assistant):
+def test_200_percent_zoom_and_reduced_motion(browser, assistant, reports_dir):
     zoomed = browser.new_context(viewport={"width": 640, "height": 400}, reduced_motion="reduce")
     page = zoomed.new_page()
     page.goto(assistant.widget_url)
@@ -257,7 +257,8 @@ def test_200_percent_zoom_and_reduced_motion(browser, assistant):
     for control in (page.locator("textarea"), page.get_by_role("button", name="Verstuur")):
         box = control.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 400 and box["x"] + box["width"] <= 640
-    page.screenshot(path=str(REPORTS / "widget" / "zoom-200.png"))
+    (reports_dir / "widget").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(reports_dir / "widget" / "zoom-200.png"))
     animation = page.evaluate("""() => { const root = document.getElementById('loket').shadowRoot;
         const dots = document.createElement('span'); dots.className = 'dots';
         root.querySelector('.status').append(dots); return getComputedStyle(dots, '::after').animationName; }""")
@@ -314,9 +315,11 @@ def test_only_configured_origins_may_call_the_assistant(assistant, embed_origin,
     assert granted in (None, origin)
 
 
-@pytest.mark.parametrize("width, language, question", [(375, "Papiamentu", "Kiko ta e Warmtefonds?"),
-                                                        (1280, "Nederlands", "Wat is huurtoeslag?")])
-def test_screenshots(browser, assistant, width, language, question):
+@pytest.mark.parametrize("width, language, question, source", [(375, "Papiamentu", "Kiko ta e Warmtefonds?", "Fuente"),
+                                                                (1280, "Nederlands", "Wat is huurtoeslag?", "Bron")])
+def test_screenshots(browser, assistant, reports_dir, width, language, question, source):
+    """A screenshot per width, taken once the answer with its source is on screen and
+    nothing sticks out sideways."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(assistant.widget_url)
@@ -327,6 +330,12 @@ def test_screenshots(browser, assistant, width, language, question):
         wait_for_answers(page, expected)
     ask(page, question)
     wait_for_answers(page, expected + 1)
-    (REPORTS / "widget").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(REPORTS / "widget" / f"widget-{width}.png"))
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text(source)
+    expect(answer).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    (reports_dir / "widget").mkdir(parents=True, exist_ok=True)
+    shot = reports_dir / "widget" / f"widget-{width}.png"
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     context.close()

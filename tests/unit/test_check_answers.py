@@ -6,13 +6,23 @@ from decimal import Decimal
 
 import pytest
 
-from bot.entities import EntityFinder
-from bot.entitlements.conversation import UNKNOWN, AnswerReader, asks_for_check, number_from_words
+from bot.entitlements import UNKNOWN, AnswerReader, Checks, asks_for_check
+from bot.language.numbers import number_from_words
 
 
 @pytest.fixture(scope="module")
-def reader() -> AnswerReader:
-    return AnswerReader(EntityFinder({}, {"Bonaire": "bonaire", "Boneiru": "bonaire"}))
+def checks(knowledge) -> Checks:
+    return Checks(knowledge)
+
+
+@pytest.fixture(scope="module")
+def reader(checks) -> AnswerReader:
+    return checks.reader("huurtoeslag")
+
+
+@pytest.fixture(scope="module")
+def warmtefonds_reader(checks) -> AnswerReader:
+    return checks.reader("warmtefonds")
 
 
 @pytest.mark.parametrize("text, expected", [("twintig", 20), ("tweeëntwintig", 22), ("twenty-two", 22),
@@ -29,17 +39,29 @@ def test_numbers_in_words(text, expected):
         ("22", "ht_age", 22),
         ("1.200,50", "ht_rent", Decimal("1200.50")),
         ("$750", "ht_rent", Decimal("750")),
-        ("about 30k a year", "wf_income", Decimal("30000")),
         ("ja hoor", "ht_independent", True),
         ("si", "ht_registered", True),
         ("no", "ht_residence", False),
         ("mi no tin pareha", "ht_partner", False),
         ("ik woon samen met mijn partner", "ht_partner", True),
-        ("Kralendijk, Bonaire", "wf_place", "Kralendijk, Bonaire"),
     ],
 )
 def test_answers_to_the_question_asked(reader, text, asked, expected):
     assert reader.read(text, asked).values[asked] == expected
+
+
+@pytest.mark.parametrize(
+    "text, asked, expected",
+    [("about 30k a year", "wf_income", Decimal("30000")), ("Kralendijk, Bonaire", "wf_place", "Kralendijk, Bonaire"),
+     ("nee", "wf_owner", False)],
+)
+def test_answers_to_the_warmtefonds_questions(warmtefonds_reader, text, asked, expected):
+    assert warmtefonds_reader.read(text, asked).values[asked] == expected
+
+
+def test_an_amount_in_passing_goes_to_the_question_its_words_name(warmtefonds_reader):
+    # "inkomen" is a context word of wf_income in knowledge/rules/warmtefonds.yml
+    assert warmtefonds_reader.read("ons inkomen is 45.000 euro", None).values == {"wf_income": Decimal("45000")}
 
 
 @pytest.mark.parametrize("text", ["weet ik niet", "I don't know", "mi no sa", "geen idee"])

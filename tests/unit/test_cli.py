@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.servers import free_port
-from tests.conftest import PROJECT_DIR
+from bot.settings import PROJECT_DIR
+from bot.tooling.servers import free_port
 
 
 def loket(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,7 +18,7 @@ def loket(*args: str, database_url: str | None = None) -> subprocess.CompletedPr
     if database_url:
         env["DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "bot.tooling.cli", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
         timeout=120,
     )
 
@@ -71,7 +71,7 @@ def test_empty_input_is_refused(command, database_url):
 
 def test_a_bad_port_in_the_environment_is_named(monkeypatch):
     env = {**os.environ, "LOKET_PORT": "vijf"}
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "topics"], cwd=PROJECT_DIR, env=env,
+    result = subprocess.run([sys.executable, "-m", "bot.tooling.cli", "topics"], cwd=PROJECT_DIR, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "LOKET_PORT" in result.stderr
 

@@ -1,6 +1,22 @@
-import pytest
+"""The names that tie topics to intents, and the Rasa files generated from data."""
 
-from bot.dialogue import BEGIN_MARK, END_MARK, domain_with_topics, topic_for_intent, topic_intent, topic_rules
+from __future__ import annotations
+
+import yaml
+
+from bot.dialogue import check_payload, switch_language_payload, topic_for_intent, topic_intent
+from bot.dialogue.responses import RESPONSES
+from bot.entitlements import Checks
+from bot.settings import PROJECT_DIR
+from bot.tooling.rasa_files import (
+    ANSWER_INTENTS,
+    check_domain,
+    check_rules,
+    generated_files,
+    responses_domain,
+    topic_domain,
+    topic_rules,
+)
 
 
 def test_intents_and_topics_map_both_ways():
@@ -10,21 +26,56 @@ def test_intents_and_topics_map_both_ways():
     assert topic_for_intent(None) is None
 
 
-def test_the_generated_domain_block_lists_every_topic_intent_once():
-    domain = f"intents:\n  - greet\n{BEGIN_MARK}\n  - ask_old\n{END_MARK}\nslots: {{}}\n"
-    result = domain_with_topics(domain, ["woo", "brp"])
-    assert "ask_old" not in result
-    assert result.count("ask_brp") == 1 and result.count("ask_woo") == 1
-    assert result.index("ask_brp") < result.index("ask_woo") < result.index("slots")
-    assert domain_with_topics(result, ["woo", "brp"]) == result
+def test_payloads_are_rasa_intents_with_entities():
+    assert switch_language_payload() == "/switch_language"
+    assert switch_language_payload("pap") == '/switch_language{"language_choice": "pap"}'
+    assert check_payload("huurtoeslag") == '/ask_huurtoeslag{"check": "yes"}'
 
 
-def test_a_domain_without_the_marks_is_refused():
-    with pytest.raises(ValueError, match="BEGIN topic intents"):
-        domain_with_topics("intents: []\n", ["woo"])
+def test_the_topic_domain_lists_every_topic_intent_once_sorted():
+    domain = yaml.safe_load(topic_domain(["woo", "brp"]))
+    assert domain["intents"] == ["ask_brp", "ask_woo"]
 
 
 def test_each_topic_gets_a_rule():
-    rules = topic_rules(["woo", "brp"])
-    assert "- intent: ask_woo\n  - action: action_answer_topic" in rules
-    assert rules.count("- rule:") == 2
+    rules = yaml.safe_load(topic_rules(["woo", "brp"]))["rules"]
+    assert [rule["steps"] for rule in rules] == [
+        [{"intent": "ask_brp"}, {"action": "action_answer_topic"}],
+        [{"intent": "ask_woo"}, {"action": "action_answer_topic"}],
+    ]
+
+
+def test_a_question_added_to_the_rules_becomes_a_slot_a_form_question_and_a_response(knowledge):
+    checks = Checks(knowledge)
+    questions = dict(checks.questions)
+    extra = questions["warmtefonds"][-1].__class__(name="solar", slot="wf_solar", kind="yes_no",
+                                                   ask="Do you own the home and live in it yourself? (yes or no)")
+    questions["warmtefonds"] = (*questions["warmtefonds"], extra)
+    domain = yaml.safe_load(check_domain(questions))
+    assert "wf_solar" in domain["slots"]
+    assert domain["forms"]["warmtefonds_form"]["required_slots"][-1] == "wf_solar"
+    assert domain["actions"] == ["validate_huurtoeslag_form", "validate_warmtefonds_form"]
+    responses = yaml.safe_load(responses_domain(questions))["responses"]
+    variations = responses["utter_ask_wf_solar"]
+    assert [v.get("condition", [{}])[0].get("value") for v in variations] == ["pap", "en", None]
+    assert variations[-1]["text"] != variations[1]["text"]  # Dutch, translated from the catalogue
+
+
+def test_every_fixed_response_is_generated_in_three_languages():
+    responses = yaml.safe_load(responses_domain({}))["responses"]
+    assert set(responses) == set(RESPONSES)
+    for name, variations in responses.items():
+        assert len({v["text"] for v in variations}) == 3, name
+
+
+def test_each_check_form_reads_short_answers_and_reports():
+    rules = yaml.safe_load(check_rules(["huurtoeslag"]))["rules"]
+    assert len(rules) == 1 + len(ANSWER_INTENTS)
+    assert rules[0]["steps"][-1] == {"action": "action_report_check"}
+    assert {rule["steps"][0].get("intent") for rule in rules[1:]} == set(ANSWER_INTENTS)
+
+
+def test_generated_files_live_in_folders_of_their_own(knowledge):
+    paths = generated_files(knowledge, Checks(knowledge).questions)
+    assert all(path.parent.name == "generated" for path in paths)
+    assert {path.parent.parent.relative_to(PROJECT_DIR).as_posix() for path in paths} == {"domain", "data", "nlu_data"}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.entities import EntityFinder, parse_number
+from bot.language.entities import EntityFinder, parse_number
 
 PROGRAMMES = {"huurtoeslag": "huurtoeslag", "supsidio di hür": "huurtoeslag", "Warmtefonds": "warmtefonds",
               "VvE Energiebespaarlening": "warmtefonds"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation import IntentReport, Prediction
+from bot.language.evaluation import IntentReport, Prediction
 
 
 def report(*rows: tuple[str, str]) -> IntentReport:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.entitlements import Checks
 from bot.i18n import LOCALE_DIR, gettext
-from tests.conftest import PROJECT_DIR
+from bot.knowledge import load_valid_knowledge
+from bot.settings import PROJECT_DIR
 
 
 def catalog(language: str) -> dict[str, str]:
@@ -15,13 +17,16 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def messages_in_code() -> set[str]:
+    """Every message the code shows (gettext) or marks for later (N_), and the checks'
+    questions in knowledge/rules; the one marker and the one catalogue per language."""
     found = set()
     for folder in ("bot", "actions"):
         for _, _, message, _, _ in extract_from_dir(
-            PROJECT_DIR / folder, method_map=[("**.py", "python")], keywords={"gettext": (2,), "_": None, "N_": None}
+            PROJECT_DIR / folder, method_map=[("**.py", "python")], keywords={"gettext": (2,), "N_": None}
         ):
             found.add(message)
-    return found
+    questions = Checks(load_valid_knowledge()).questions
+    return found | {question.ask for scheme in questions.values() for question in scheme}
 
 
 def test_the_code_uses_messages():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import (
+from bot.language.detection import (
+    DetectorData,
     blend_profiles,
+    build_detector_data,
     build_profile,
     conversation_language,
     detect_lines,
@@ -75,3 +77,22 @@ def test_an_explicit_choice_wins_until_changed():
 def test_lines_too_short_to_tell_keep_the_language_before():
     assert detect_lines(["Kiko ta huurtoeslag awor?", "ok", "What is DigiD exactly?", "👍"], project_detector()) == [
         "pap", "pap", "en", "en"]
+
+
+@pytest.mark.parametrize("attribute, addition", [("PAPIAMENTU_CORPUS", "Un frase nobo pa e detektor."),
+                                                 ("KEYWORDS_FILE", "# a comment is a change too")])
+def test_any_change_to_the_detectors_inputs_changes_its_fingerprint(tmp_path, monkeypatch, attribute, addition):
+    from bot.language import detection
+
+    before = detection.inputs_fingerprint()
+    assert detection.inputs_fingerprint() == before  # stable for the same inputs
+    changed = tmp_path / "changed"
+    changed.write_text(getattr(detection, attribute).read_text(encoding="utf-8") + f"\n{addition}\n",
+                       encoding="utf-8")
+    monkeypatch.setattr(detection, attribute, changed)
+    assert detection.inputs_fingerprint() != before
+
+
+def test_the_detector_data_survives_the_model_file_format():
+    data = build_detector_data({"nl": ["dit is een zin"], "pap": ["esaki ta un frase"], "en": ["this is a sentence"]})
+    assert DetectorData.from_json(data.to_json()) == data

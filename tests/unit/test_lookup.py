@@ -46,7 +46,7 @@ def test_results_are_ranked_best_first(index):
 
 @pytest.fixture(scope="module")
 def answers(knowledge):
-    from bot.answers import Answers
+    from bot.dialogue.answers import Answers
 
     return Answers(knowledge)
 

@@ -1,16 +1,23 @@
-"""Retries and settings of the Telegram adapter, with a recorded clock instead of waiting."""
+"""Retries of Bot API calls with a recorded clock instead of waiting, the undelivered
+file, and the client to Rasa. (The adapter's settings are tested in test_settings.)"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
+import aiohttp
 import pytest
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.channels.telegram import Deliverer, TelegramSettings
+from bot.channels.messages import BotMessage, Button
+from bot.channels.rest import AssistantUnavailable
+from bot.channels.telegram_delivery import Deliverer
+from bot.channels.telegram_rasa import RasaClient
 from bot.channels.widget_labels import WIDGET_MESSAGES, widget_labels
-from bot.servers import allowed_origins_from_env
 
 
 def deliver(outcomes, tmp_path, attempts=5):
@@ -38,41 +45,81 @@ def test_429_waits_retry_after_then_delivers(tmp_path):
 
 
 def test_5xx_backs_off_doubling(tmp_path):
-    result, slept, _ = deliver([NetworkError("Bad Gateway")] * 3 + ["sent"], tmp_path)
+    result, slept, _ = deliver([NetworkError("Bad Gateway"), TimedOut(), NetworkError("Bad Gateway"), "sent"],
+                               tmp_path)
     assert result == "sent" and slept == [0.5, 1.0, 2.0]
 
 
-def test_what_never_arrives_is_kept(tmp_path):
-    result, slept, undelivered = deliver([NetworkError("Internal Server Error")] * 3, tmp_path, attempts=3)
-    assert result is None and len(slept) == 2
+def test_what_never_arrives_is_logged_and_kept(tmp_path, caplog):
+    with caplog.at_level(logging.ERROR, logger="loket.telegram"):
+        result, slept, undelivered = deliver([NetworkError("Internal Server Error")] * 5, tmp_path)
+    assert result is None and slept == [0.5, 1.0, 2.0, 4.0]
     [entry] = [json.loads(line) for line in undelivered.read_text().splitlines()]
     assert (entry["chat_id"], entry["text"], entry["what"]) == (5, "Hallo", "sendMessage")
+    assert "Internal Server Error" in entry["error"]
+    assert "sendMessage not delivered after 5 attempt(s)" in caplog.text
 
 
-def test_a_refused_request_is_not_retried_but_kept(tmp_path):
-    result, slept, undelivered = deliver([BadRequest("Can't parse entities")], tmp_path)
-    assert result is None and slept == [] and "parse entities" in undelivered.read_text()
+def test_kept_replies_are_appended(tmp_path):
+    deliver([NetworkError("x")] * 2, tmp_path, attempts=2)
+    _, _, undelivered = deliver([NetworkError("y")] * 2, tmp_path, attempts=2)
+    assert [json.loads(line)["error"] for line in undelivered.read_text().splitlines()] == ["x", "y"]
 
 
-def test_telegram_is_off_without_a_token_and_a_webhook_needs_a_good_secret():
-    assert TelegramSettings.from_env({}) is None
-    polling = TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "LOKET_PORT": "6000"})
-    assert polling and polling.webhook_url is None and polling.rasa_url == "http://localhost:6000"
-    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
-        TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://a.nl/telegram"})
-    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
-        TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://a.nl/t",
-                                   "TELEGRAM_WEBHOOK_SECRET": "has spaces"})
-    with pytest.raises(ValueError, match="LOKET_TELEGRAM_PORT"):
-        TelegramSettings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "LOKET_TELEGRAM_PORT": "http"})
+@pytest.mark.parametrize("refusal", [BadRequest("Can't parse entities"), Forbidden("bot was blocked by the user")])
+def test_a_refused_request_is_not_retried_but_kept(tmp_path, refusal):
+    result, slept, undelivered = deliver([refusal], tmp_path)
+    assert result is None and slept == [] and refusal.message in undelivered.read_text()
 
 
-def test_allowed_origins():
-    assert allowed_origins_from_env({}) == ()
-    assert allowed_origins_from_env({"LOKET_ALLOWED_ORIGINS": "https://a.nl, http://localhost:8000"}) == (
-        "https://a.nl", "http://localhost:8000")
-    with pytest.raises(ValueError, match="not an origin"):
-        allowed_origins_from_env({"LOKET_ALLOWED_ORIGINS": "https://a.nl/page"})
+def rasa_server(reply):
+    asked: list[dict] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        asked.append(await request.json())
+        return await reply(request)
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    return TestServer(app), asked
+
+
+def ask_rasa(reply, text="Wat is huurtoeslag?"):
+    async def main():
+        server, asked = rasa_server(reply)
+        async with server, aiohttp.ClientSession() as session:
+            client = RasaClient(str(server.make_url("/webhooks/rest/webhook")), session, timeout=2)
+            return await client.ask("telegram-5", text), asked
+
+    return asyncio.run(main())
+
+
+def test_the_assistant_is_asked_with_the_sender_id_and_the_text_only():
+    async def reply(_):
+        return web.json_response([{"recipient_id": "telegram-5", "text": "Huurtoeslag is ...",
+                                   "buttons": [{"title": "Ja", "payload": "/affirm"}]}, {"image": "x.png"}])
+
+    replies, asked = ask_rasa(reply)
+    assert replies == [BotMessage("Huurtoeslag is ...", (Button("Ja", "/affirm"),))]
+    assert asked == [{"sender": "telegram-5", "message": "Wat is huurtoeslag?"}]
+
+
+@pytest.mark.parametrize("status, body", [(500, "[]"), (200, "not json")])
+def test_an_assistant_that_does_not_answer_is_unavailable(status, body):
+    async def reply(_):
+        return web.Response(status=status, text=body, content_type="application/json")
+
+    with pytest.raises(AssistantUnavailable):
+        ask_rasa(reply)
+
+
+def test_an_assistant_that_is_not_there_is_unavailable():
+    async def main():
+        async with aiohttp.ClientSession() as session:
+            await RasaClient("http://127.0.0.1:9/webhooks/rest/webhook", session, timeout=2).ask("telegram-5", "Hoi")
+
+    with pytest.raises(AssistantUnavailable):
+        asyncio.run(main())
 
 
 @pytest.mark.parametrize("language", ["nl", "pap"])

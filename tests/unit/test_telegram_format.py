@@ -1,18 +1,20 @@
-"""Telegram replies (escaping, splitting, buttons) and reading updates, without a network."""
+"""Telegram replies (escaping, splitting, buttons) and /commands, without a network."""
 
 from __future__ import annotations
 
 import pytest
+from telegram import User
+from telegram.ext import InvalidCallbackData
 
 from bot.channels.messages import BotMessage, Button
+from bot.channels.telegram_buttons import MAX_CALLBACK_BYTES, PayloadBook
 from bot.channels.telegram_format import (
-    MAX_CALLBACK_BYTES,
     MAX_MESSAGE_CHARS,
     NOTICES,
-    PayloadBook,
+    command_texts,
+    language_hint,
     notice,
     outgoing_messages,
-    read_update,
     split_text,
     to_html,
 )
@@ -47,21 +49,36 @@ def test_buttons_go_on_the_last_part_only():
     assert messages[0].buttons == () and messages[1].buttons == reply.buttons
 
 
-def test_long_payloads_become_short_keys_that_read_back():
+def test_a_reply_of_buttons_only_still_has_a_text():
+    [message] = outgoing_messages([BotMessage("", (Button("Ja", "/affirm"),))])
+    assert message.html == "\u2026" and message.buttons == (Button("Ja", "/affirm"),)
+
+
+def test_long_payloads_become_short_keys_that_read_back_until_they_expire():
     book = PayloadBook(size=2)
     short = '/switch_language{"language_choice": "pap"}'
     long = '/ask_huurtoeslag{"check": "yes", "island": "sint_eustatius", "year": "2026"}'
-    assert book.callback_data(short) == short
+    assert book.callback_data(short) == short and book.payload(short) == short
     key = book.callback_data(long)
     assert len(key.encode()) <= MAX_CALLBACK_BYTES and book.payload(key) == long
     book.callback_data(long + "1")
     book.callback_data(long + "2")
-    assert book.payload(key) is None  # forgotten: the button has expired
+    expired = book.payload(key)  # forgotten: the button has expired, as PTB's cache says it
+    assert isinstance(expired, InvalidCallbackData) and expired.callback_data == key
+    assert isinstance(PayloadBook().payload(key), InvalidCallbackData)  # after a restart
+    assert isinstance(book.payload(None), InvalidCallbackData)
 
 
-def chat_message(**content):
-    return {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
-            "from": {"id": 5, "is_bot": False, "first_name": "A", "language_code": "en-GB"}, **content}
+def test_a_keyboard_has_one_button_a_row_with_its_callback_data():
+    book = PayloadBook()
+    long = "/ask_huurtoeslag" + "x" * 80
+    keyboard = book.keyboard((Button("Ja", "/affirm"), Button("Check", long)))
+    assert keyboard is not None
+    rows = [[(button.text, button.callback_data) for button in row] for row in keyboard.inline_keyboard]
+    assert rows[0] == [("Ja", "/affirm")]
+    [[(title, data)]] = rows[1:]
+    assert title == "Check" and book.payload(str(data)) == long
+    assert book.keyboard(()) is None
 
 
 @pytest.mark.parametrize(
@@ -72,38 +89,25 @@ def chat_message(**content):
         ("/language@loket_bot Nederlands", ('/switch_language{"language_choice": "nl"}',)),
         ("/idioma", ("/switch_language",)),
         ("/help", ("/capabilities",)),
+        ("/yudá", ("/capabilities",)),
         ("/huurtoeslag", ("huurtoeslag",)),
-        ("Wat is huurtoeslag?", ("Wat is huurtoeslag?",)),
+        ("/warmte_fonds nu", ("warmte fonds nu",)),
+        ("Wat is huurtoeslag?", None),
+        ("/ 2", None),
     ],
 )
-def test_commands_and_text(text, texts):
-    inbound = read_update({"update_id": 1, "message": chat_message(text=text)})
-    assert inbound.texts == texts and inbound.chat_id == 5 and inbound.language_hint == "en"
+def test_commands(text, texts):
+    assert command_texts(text, "en") == texts
 
 
-@pytest.mark.parametrize(
-    "update, kind",
-    [
-        ({"message": chat_message(sticker={"file_id": "s"})}, "non_text"),
-        ({"message": chat_message(voice={"file_id": "v"})}, "non_text"),
-        ({"message": chat_message(photo=[{"file_id": "p"}], caption="Is dit mijn brief?")}, "caption"),
-        ({"edited_message": chat_message(text="x")}, "edited"),
-        ({"channel_post": {"message_id": 1, "date": 0, "chat": {"id": -100, "type": "channel"}}}, "channel"),
-        ({"my_chat_member": {"chat": {"id": 5}}}, "ignored"),
-        ({"message": "not an object"}, "ignored"),
-        ({}, "ignored"),
-    ],
-)
-def test_updates_that_are_not_plain_text(update, kind):
-    assert read_update({"update_id": 1, **update}).kind == kind
+def test_start_without_a_language_hint_just_greets():
+    assert command_texts("/start", None) == ("/greet", "/switch_language")
 
 
-def test_a_button_press():
-    inbound = read_update({"update_id": 1, "callback_query": {
-        "id": "c1", "data": "/affirm", "from": {"id": 5, "language_code": "pap"},
-        "message": {"message_id": 9, "chat": {"id": 5}}}})
-    assert (inbound.kind, inbound.chat_id, inbound.callback_data, inbound.message_id, inbound.language_hint) == (
-        "callback", 5, "/affirm", 9, "pap")
+@pytest.mark.parametrize("code, hint", [("en-GB", "en"), ("pap", "pap"), ("NL", "nl"), ("de", None), (None, None)])
+def test_the_users_telegram_language_is_a_hint_only_if_loket_speaks_it(code, hint):
+    assert language_hint(User(5, "A", False, language_code=code)) == hint
+    assert language_hint(None) is None
 
 
 @pytest.mark.parametrize("language", ["nl", "pap"])

@@ -1,4 +1,4 @@
-from bot.text import fold, words
+from bot.language.text import fold, words
 
 
 def test_both_papiamentu_spellings_fold_together():

@@ -1,0 +1,26 @@
+"""What the assistant says, without Rasa: answers from the knowledge base, follow-ups,
+fallback options, the fixed responses, and the names that tie topics to intents."""
+
+from bot.dialogue.answers import Answers, Option, answers_from_database
+from bot.dialogue.names import (
+    check_form,
+    check_payload,
+    payload,
+    switch_language_payload,
+    topic_for_intent,
+    topic_intent,
+    validate_check_form,
+)
+
+__all__ = [
+    "Answers",
+    "Option",
+    "answers_from_database",
+    "check_form",
+    "check_payload",
+    "payload",
+    "switch_language_payload",
+    "topic_for_intent",
+    "topic_intent",
+    "validate_check_form",
+]

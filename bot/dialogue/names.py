@@ -1,0 +1,50 @@
+"""The names that tie the knowledge base to the dialogue: intents, entities, payloads.
+
+A topic `huurtoeslag` is asked about with the intent `ask_huurtoeslag`; its names
+and synonyms reach the model as the lookup table `programme_huurtoeslag`. Buttons
+send payloads in Rasa's `/intent{"entity": "value"}` form.
+"""
+
+from __future__ import annotations
+
+import json
+
+TOPIC_INTENT_PREFIX = "ask_"
+PROGRAMME_LOOKUP_PREFIX = "programme_"
+ISLAND_LOOKUP_PREFIX = "island_"
+SWITCH_LANGUAGE_INTENT = "switch_language"
+
+
+def topic_intent(topic_key: str) -> str:
+    return f"{TOPIC_INTENT_PREFIX}{topic_key}"
+
+
+def topic_for_intent(intent: str | None) -> str | None:
+    if intent and intent.startswith(TOPIC_INTENT_PREFIX):
+        return intent.removeprefix(TOPIC_INTENT_PREFIX)
+    return None
+
+
+def payload(intent: str, **entities: str) -> str:
+    """The message a button sends: `/intent` or `/intent{"entity": "value"}`."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def switch_language_payload(language: str | None = None) -> str:
+    """The message that switches the conversation to `language` (or asks which one)."""
+    return payload(SWITCH_LANGUAGE_INTENT, language_choice=language) if language else payload(SWITCH_LANGUAGE_INTENT)
+
+
+def check_payload(topic_key: str) -> str:
+    """The button under a topic's answer that starts its entitlement check."""
+    return payload(topic_intent(topic_key), check="yes")
+
+
+def check_form(scheme: str) -> str:
+    """The Rasa form that asks a check's questions."""
+    return f"{scheme}_form"
+
+
+def validate_check_form(scheme: str) -> str:
+    """The action that reads the answers of a check's form (Rasa's naming)."""
+    return f"validate_{check_form(scheme)}"

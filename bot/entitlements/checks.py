@@ -1,0 +1,190 @@
+"""The entry point for checks, shared by the chat forms and `loket check`: build a
+case from answers, run the scheme's rules, and turn the result into text or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from bot.entitlements.answer_reader import AnswerReader
+from bot.entitlements.huurtoeslag import HuurtoeslagCase, check_huurtoeslag, check_over_years, years
+from bot.entitlements.model import CheckResult, Source
+from bot.entitlements.params import Parameter, load_rules, source_for
+from bot.entitlements.questions import UNKNOWN, Question, read_questions
+from bot.entitlements.warmtefonds import WarmtefondsCase, check_warmtefonds
+from bot.i18n import gettext, supported
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.render import SourceInfo
+from bot.language.entities import EntityFinder
+from bot.language.numbers import read_amount
+from bot.language.replies import read_yes_no
+from bot.language.text import fold
+
+SCHEMES = ("huurtoeslag", "warmtefonds")
+
+
+class InvalidAnswer(ValueError):
+    """A value that cannot be read, named so the user can be told which one."""
+
+    def __init__(self, field: str, value: str):
+        super().__init__(f"cannot read {field}: {value!r}")
+        self.field = field
+        self.value = value
+
+
+def parse_yes_no(field: str, value: object) -> bool | None:
+    """An answer as a slot holds it (True, False) or as typed ("ja", "No.")."""
+    if value is None or isinstance(value, bool):
+        return value
+    answer = read_yes_no(str(value))
+    if answer is None:
+        raise InvalidAnswer(field, str(value))
+    return answer
+
+
+def parse_amount(field: str, value: object) -> Decimal | None:
+    """An amount as a slot holds it ("1200.50") or as typed ("€ 1.200,50", "30k")."""
+    if value is None:
+        return None
+    text = str(value).replace("€", "").replace("$", "").strip()
+    number = read_amount(text)
+    if number is None or "-" in text or not text[:1].isdigit():
+        raise InvalidAnswer(field, str(value))
+    return number
+
+
+def parse_age(field: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if not str(value).strip().isdigit():
+        raise InvalidAnswer(field, str(value))
+    return int(str(value).strip())
+
+
+_PARSERS = {"age": parse_age, "money": parse_amount, "yes_no": parse_yes_no, "partner": parse_yes_no,
+            "place": lambda field, value: None if value is None else str(value)}
+
+
+def find_island(knowledge: KnowledgeBase, place: str | None) -> str | None:
+    if not place:
+        return None
+    for key, known in knowledge.places.items():
+        if known.kind == "island" and fold(place).strip() in {fold(name) for name in known.names}:
+            return key
+    return None
+
+
+class Checks:
+    """The rules and questions of every scheme over one knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase):
+        self.knowledge = knowledge
+        self.rules = {scheme: load_rules(scheme, knowledge) for scheme in SCHEMES}
+        self.questions: dict[str, tuple[Question, ...]] = {
+            scheme: read_questions(rules, scheme) for scheme, rules in self.rules.items()
+        }
+
+    def reader(self, scheme: str) -> AnswerReader:
+        """Reads the chat answers to `scheme`'s questions; islands come from the knowledge base."""
+        islands = {name: key for key, place in self.knowledge.places.items() if place.kind == "island"
+                   for name in place.names}
+        return AnswerReader(EntityFinder({}, islands), self.questions[scheme])
+
+    def island_of(self, place: object) -> str | None:
+        return find_island(self.knowledge, place if isinstance(place, str) else None)
+
+    def year_for(self, scheme: str, requested: object) -> int | None:
+        """The year asked for ("in 2025") if the scheme has rules for it, else the default."""
+        known = years(self.rules[scheme]) if "years" in self.rules[scheme] else []
+        year = int(str(requested)) if str(requested).isdigit() else None
+        return year if year in known else self.default_year(scheme)
+
+    def default_year(self, scheme: str, today: dt.date | None = None) -> int | None:
+        """This year's rules if the scheme has them, else the latest it has (None: no years)."""
+        known = years(self.rules[scheme]) if "years" in self.rules[scheme] else []
+        this_year = (today or dt.date.today()).year
+        return this_year if this_year in known else (known[-1] if known else None)
+
+    def from_answers(self, scheme: str, answers: Mapping[str, object], year: int | None = None,
+                     island: str | None = None) -> HuurtoeslagCase | WarmtefondsCase:
+        """The case for `scheme` from answers keyed by question name, as typed (`loket
+        check`, the case tables) or as the chat form's slots hold them; "unknown" and a
+        missing answer both leave the field empty. Raises InvalidAnswer naming a field."""
+        values: dict[str, Any] = {}
+        for question in self.questions[scheme]:
+            raw = answers.get(question.name)
+            values[question.name] = _PARSERS[question.kind](question.name, None if raw == UNKNOWN else raw)
+        island = island or find_island(self.knowledge, values.get("place"))
+        if scheme == "huurtoeslag":
+            return HuurtoeslagCase(year=year or self.default_year(scheme) or 0, island=island, **values)
+        return WarmtefondsCase(island=island, **values)
+
+    def run(self, case: HuurtoeslagCase | WarmtefondsCase, language: str = "en") -> CheckResult:
+        if isinstance(case, HuurtoeslagCase):
+            return self.huurtoeslag(case, language)
+        return self.warmtefonds(case, language)
+
+    def huurtoeslag(self, case: HuurtoeslagCase, language: str = "en") -> CheckResult:
+        island = self.knowledge.places.get(case.island or "")
+        if island is None:
+            return check_over_years(case, self.rules["huurtoeslag"])
+        instead = self.knowledge.topic("huurtoeslag").instead_in.get(island.region)
+        source = self.knowledge.topic(instead).facts[0].source if instead else None
+        not_here = Parameter(True, source_for(source, self.knowledge)) if source else None
+        return check_huurtoeslag(case, self.rules["huurtoeslag"], not_here, island.display[supported(language)],
+                                 instead)
+
+    def warmtefonds(self, case: WarmtefondsCase, language: str = "en") -> CheckResult:
+        island = self.knowledge.places.get(case.island or "")
+        name = island.display[supported(language)] if island else ""
+        return check_warmtefonds(case, self.rules["warmtefonds"], name)
+
+
+def result_json(result: CheckResult, language: str) -> dict[str, Any]:
+    return {
+        "scheme": result.scheme,
+        "year": result.year,
+        "eligible": result.eligible,
+        "missing": result.missing,
+        "reasons": [
+            {"rule": r.rule, "outcome": r.outcome, "text": r.text(language), "source": _source_json(r.source)}
+            for r in result.reasons
+        ],
+        "sources": [_source_json(source) for source in result.sources],
+        "changes": [
+            {"rule": c.rule, "from_year": c.from_year, "to_year": c.to_year, "before": c.before.text(language),
+             "after": c.after.text(language)}
+            for c in result.changes
+        ],
+        **{key: value for key, value in result.details.items()},
+    }
+
+
+def _source_json(source: Source) -> dict[str, Any]:
+    return {"key": source.key, "title": source.title, "url": source.url, "official": source.official}
+
+
+def result_text(result: CheckResult, language: str) -> str:
+    """Short lines for a phone: the outcome first, then the reasons, then the sources."""
+    language = supported(language)
+    if result.eligible is True:
+        head = gettext(language, "Outcome: you probably qualify.")
+    elif result.eligible is False:
+        head = gettext(language, "Outcome: you probably do not qualify.")
+    else:
+        head = gettext(language, "Outcome: Loket can't tell yet.")
+    marks = {"pass": "✓", "fail": "✗", "missing": "?", "info": "•"}
+    lines = [head, ""] + [f"{marks[r.outcome]} {r.text(language)}" for r in result.reasons]
+    if result.changes:
+        lines += ["", gettext(language, "What changed for you:")]
+        lines += [f"• {c.to_year}: {c.after.text(language)}" for c in result.changes]
+    shorts = []
+    for source in result.sources:
+        short = SourceInfo(source.key, source.title, source.year, source.section, source.url).short(language)
+        if short not in shorts:
+            shorts.append(short)
+    label = gettext(language, "Source")
+    lines += ["", f"{label}: " + "; ".join(shorts)]
+    return "\n".join(lines)

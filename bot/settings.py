@@ -1,0 +1,138 @@
+"""The project's paths, and every setting Loket reads from the environment.
+
+This is the only module that reads environment variables. Each one is declared once
+in `VARIABLES`, with its default and its check; the README's configuration table
+lists the same names (a unit test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
+NLU_DIR = PROJECT_DIR / "nlu_data"
+HELD_OUT_NLU_DIR = PROJECT_DIR / "tests" / "nlu"
+DOMAIN_DIR = PROJECT_DIR / "domain"
+DATA_DIR = PROJECT_DIR / "data"
+MODELS_DIR = PROJECT_DIR / "models"
+MODEL_FILE = MODELS_DIR / "loket.tar.gz"
+REPORTS_DIR = PROJECT_DIR / "reports"
+VAR_DIR = PROJECT_DIR / "var"
+LOG_DIR = VAR_DIR / "log"
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class SettingsError(ValueError):
+    """A variable with a value Loket cannot use; the message names it and says why."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str  # as the README shows it; "" means none
+    help: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("DATABASE_URL", "sqlite:///var/loket.db",
+             "knowledge database, any SQLAlchemy URL (`postgresql://user:pw@host/loket`)"),
+    Variable("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db", "Rasa's conversation store, a SQLAlchemy URL"),
+    Variable("LOKET_PORT", "5005", "Rasa server (REST channel at `/webhooks/rest/webhook`, widget at `/chat/`)"),
+    Variable("LOKET_ACTIONS_PORT", "5055", "action server"),
+    Variable("LOKET_ALLOWED_ORIGINS", "",
+             "sites allowed to embed the widget (CORS), e.g. `https://www.gemeente.nl https://bibliotheek.nl`; "
+             "`*` allows all"),
+    Variable("LOKET_RASA_URL", "http://localhost:$LOKET_PORT",
+             "where the Telegram adapter and `loket ask` find the Rasa server"),
+    Variable("TELEGRAM_BOT_TOKEN", "", "turns the Telegram adapter on (from @BotFather)"),
+    Variable("TELEGRAM_WEBHOOK_URL", "", "public https URL Telegram posts to; without it the adapter polls"),
+    Variable("TELEGRAM_WEBHOOK_SECRET", "", "required with a webhook URL: 1–256 of `A-Z a-z 0-9 _ -`"),
+    Variable("LOKET_TELEGRAM_PORT", "8081", "the adapter's webhook server (`POST /telegram`, `GET /health`)"),
+    Variable("TELEGRAM_API_URL", "https://api.telegram.org/bot",
+             "the Bot API's base URL; the tests point it at a fake Bot API on localhost"),
+    Variable("TELEGRAM_UNDELIVERED_FILE", "var/telegram-undelivered.jsonl",
+             "replies Telegram would not take after all retries"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    tracker_database_url: str | None  # None: SQLite in var/
+    port: int
+    actions_port: int
+    allowed_origins: tuple[str, ...]
+    rasa_url: str
+    telegram_bot_token: str | None
+    telegram_webhook_url: str | None
+    telegram_webhook_secret: str | None
+    telegram_port: int
+    telegram_api_url: str
+    telegram_undelivered_file: Path
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every variable; a bad value raises SettingsError naming it."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str, parse: Callable[[str, str], object] | None = None) -> object:
+            raw = env.get(name, "").strip()
+            value = raw or _default(name)
+            return parse(name, value) if parse and value else value
+
+        port = get("LOKET_PORT", _port)
+        token = str(get("TELEGRAM_BOT_TOKEN")) or None
+        webhook_url = str(get("TELEGRAM_WEBHOOK_URL")) or None
+        secret = str(get("TELEGRAM_WEBHOOK_SECRET")) or None
+        if token and webhook_url and not (secret and _SECRET.fullmatch(secret)):
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL: "
+                                "1 to 256 characters, A-Z, a-z, 0-9, _ and -")
+        undelivered = Path(str(get("TELEGRAM_UNDELIVERED_FILE")))
+        return cls(
+            database_url=str(get("DATABASE_URL")).replace("sqlite:///var/", f"sqlite:///{VAR_DIR}/", 1),
+            tracker_database_url=env.get("TRACKER_DATABASE_URL", "").strip() or None,
+            port=port,  # type: ignore[arg-type]
+            actions_port=get("LOKET_ACTIONS_PORT", _port),  # type: ignore[arg-type]
+            allowed_origins=get("LOKET_ALLOWED_ORIGINS", _origins) or (),  # type: ignore[arg-type]
+            rasa_url=str(get("LOKET_RASA_URL")).replace("$LOKET_PORT", str(port)).rstrip("/"),
+            telegram_bot_token=token,
+            telegram_webhook_url=webhook_url,
+            telegram_webhook_secret=secret,
+            telegram_port=get("LOKET_TELEGRAM_PORT", _port),  # type: ignore[arg-type]
+            telegram_api_url=str(get("TELEGRAM_API_URL")),
+            telegram_undelivered_file=undelivered if undelivered.is_absolute() else PROJECT_DIR / undelivered,
+        )
+
+    @property
+    def rest_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+
+def _default(name: str) -> str:
+    return next(variable.default for variable in VARIABLES if variable.name == name)
+
+
+def _port(name: str, raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _origins(name: str, raw: str) -> tuple[str, ...]:
+    """Sites (scheme://host[:port]) separated by spaces or commas; "*" allows every site."""
+    origins = tuple(part for part in raw.replace(",", " ").split() if part)
+    for origin in origins:
+        if origin != "*" and not (origin.startswith(("http://", "https://")) and origin.count("/") == 2):
+            raise SettingsError(f"{name}: {origin!r} is not an origin such as https://www.example.nl")
+    return origins
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force now (read afresh: tests and `loket` set variables per call)."""
+    return Settings.from_env(environ)
