@@ -8,7 +8,8 @@ one to Loket's callbacks. One job a module:
 - telegram_runners: the webhook server (secret token checked) and polling;
 - telegram_handlers: what each kind of update gets, one update a chat at a time;
 - telegram_rasa: the assistant, over Rasa's REST channel;
-- telegram_delivery: Bot API calls retried, and the undelivered file;
+- telegram_delivery: the rate limiter (429s), other failed Bot API calls retried, and
+  the undelivered file;
 - telegram_buttons: inline keyboards and what a pressed button stands for;
 - telegram_format: HTML replies split to Telegram's limit, notices, /commands.
 """
@@ -22,7 +23,7 @@ import aiohttp
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot.channels.telegram_delivery import Deliverer
+from bot.channels.telegram_delivery import Deliverer, rate_limiter
 from bot.channels.telegram_handlers import ChatLanguages, OnePerChat, TelegramHandlers
 from bot.channels.telegram_rasa import RasaClient
 from bot.channels.telegram_runners import poll, serve_webhook
@@ -40,6 +41,7 @@ def build_application(settings: Settings, handlers: TelegramHandlers,
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_url)
         .concurrent_updates(OnePerChat())
+        .rate_limiter(rate_limiter())
         .job_queue(None)
     )
     if request is not None:

@@ -1,16 +1,17 @@
 """Bot API calls that must not get lost: retried, and kept when they still fail.
 
-PTB's AIORateLimiter (`max_retries`) would do the 429 part, waiting `retry_after`, but
-it needs `python-telegram-bot[rate-limiter]` (aiolimiter), not a dependency yet; until
-then the 429 wait is here too. PTB retries nothing else, so the backoff on 5xx and
-network errors and the undelivered file stay Loket's own: a reply Telegram would not
-take must be found afterwards, never dropped silently.
+429s are PTB's: the Application's AIORateLimiter (`rate_limiter()`) keeps to Telegram's
+flood limits and, on a 429, holds every call for `retry_after` and sends it again.
+When it gives up, the RetryAfter reaches `Deliverer` and is final like a 400 or 403.
+PTB retries nothing else, so the backoff on 5xx and network errors stays here, as
+does the undelivered file: a reply Telegram would not take must be found afterwards,
+never dropped silently. Both wait inside the chat's turn (OnePerChat), so a chat's
+replies still arrive in order.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
 import time
@@ -18,20 +19,22 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter
 
 logger = logging.getLogger("loket.telegram")
 T = TypeVar("T")
+RETRIES_AFTER_429 = 4  # five attempts in all, as for 5xx
 
 
-def seconds(value: int | float | dt.timedelta) -> float:
-    """PTB 22 gives durations as numbers or timedeltas (PTB_TIMEDELTA)."""
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+def rate_limiter(max_retries: int = RETRIES_AFTER_429) -> AIORateLimiter:
+    """PTB's limiter with its default flood limits, trying a call again after a 429's `retry_after`."""
+    return AIORateLimiter(max_retries=max_retries)
 
 
 class Deliverer:
-    """A 429 waits `retry_after`; 5xx and network errors wait `first_delay`, doubling;
-    `attempts` in all. A refused request (400, 403, ...) is not tried again."""
+    """5xx and network errors wait `first_delay`, doubling; `attempts` in all. A refused
+    request (400, 403, ...) or a 429 the rate limiter gave up on is not tried again."""
 
     def __init__(self, undelivered: Path, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 30.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
@@ -48,15 +51,13 @@ class Deliverer:
         for attempt in range(1, self.attempts + 1):
             try:
                 return await call()
-            except RetryAfter as error:
-                wait, problem = seconds(error.retry_after), error
             except BadRequest as error:  # a NetworkError in PTB, but sending it again cannot help
                 self._give_up(what, record, error, attempt)
                 return None
             except NetworkError as error:  # 5xx, timeouts, connection errors
                 wait, problem = delay, error
                 delay = min(delay * 2, self.max_delay)
-            except TelegramError as error:  # 403 blocked, 401 bad token, ...
+            except TelegramError as error:  # 403 blocked, 401 bad token, a 429 still after the limiter's retries
                 self._give_up(what, record, error, attempt)
                 return None
             if attempt < self.attempts:

@@ -29,7 +29,7 @@ from bot import DEFAULT_LANGUAGE
 from bot.channels.locks import ConversationLocks
 from bot.channels.messages import BotMessage, sender_id
 from bot.channels.rest import AssistantUnavailable
-from bot.channels.telegram_buttons import PayloadBook
+from bot.channels.telegram_buttons import keyboard, payload
 from bot.channels.telegram_delivery import Deliverer
 from bot.channels.telegram_format import OutgoingMessage, command_texts, language_hint, notice, outgoing_messages
 from bot.channels.telegram_rasa import RasaClient
@@ -92,12 +92,10 @@ class ChatLanguages:
 
 
 class TelegramHandlers:
-    def __init__(self, rasa: RasaClient, deliverer: Deliverer, languages: ChatLanguages,
-                 buttons: PayloadBook | None = None) -> None:
+    def __init__(self, rasa: RasaClient, deliverer: Deliverer, languages: ChatLanguages) -> None:
         self.rasa = rasa
         self.deliverer = deliverer
         self.languages = languages
-        self.buttons = buttons or PayloadBook()
 
     def handlers(self) -> list[BaseHandler[Update, Any, None]]:
         """In order: the first that matches an update handles it; an update none matches is ignored."""
@@ -140,8 +138,8 @@ class TelegramHandlers:
         if query is None or chat is None:  # a button under an inline-mode message: no chat to answer in
             return
         hint = language_hint(query.from_user)
-        payload = self.buttons.payload(query.data)
-        expired = isinstance(payload, InvalidCallbackData)
+        pressed = payload(query.data)
+        expired = isinstance(pressed, InvalidCallbackData)
         toast = notice("expired", self.languages.of(chat.id, hint)) if expired else None
         await self.deliverer.call("answerCallbackQuery", {"chat_id": chat.id}, partial(query.answer, text=toast))
         if query.message is not None:
@@ -149,8 +147,8 @@ class TelegramHandlers:
                 "editMessageReplyMarkup", {"chat_id": chat.id, "message_id": query.message.message_id},
                 partial(context.bot.edit_message_reply_markup, chat.id, query.message.message_id, reply_markup=None),
             )
-        if not isinstance(payload, InvalidCallbackData):
-            await self._ask(context.bot, chat.id, hint, (payload,))
+        if not isinstance(pressed, InvalidCallbackData):
+            await self._ask(context.bot, chat.id, hint, (pressed,))
 
     def _notice(self, key: str) -> Callback:
         async def send_notice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -178,6 +176,6 @@ class TelegramHandlers:
     async def _send(self, bot: Bot, chat_id: int, messages: Sequence[OutgoingMessage]) -> None:
         for message in messages:
             send = partial(bot.send_message, chat_id, message.html, parse_mode=ParseMode.HTML,
-                           reply_markup=self.buttons.keyboard(message.buttons),
+                           reply_markup=keyboard(message.buttons),
                            link_preview_options=LinkPreviewOptions(is_disabled=True))
             await self.deliverer.call("sendMessage", {"chat_id": chat_id, "text": message.html}, send)

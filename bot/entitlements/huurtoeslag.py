@@ -1,4 +1,5 @@
-"""The huurtoeslag check for 2024, 2025 and 2026, with a reason and source per rule."""
+"""The huurtoeslag check for each year of knowledge/rules/huurtoeslag.yml, with a reason
+and source per rule."""
 
 from __future__ import annotations
 

@@ -182,7 +182,8 @@ def test_a_huurtoeslag_check_in_papiamentu_for_a_young_person(assistant):
                        "si", "si", "si")
     assert "1 di yanüari" in joined(replies[1]) or "1 yanüari" in joined(replies[1]).lower()
     outcome = joined(replies[-1])
-    assert outcome.startswith("Resultado: Loket no por bisa ainda.")  # the assets are unknown
+    # Since 2026 an unknown rent rules nobody out; the other answers all pass.
+    assert outcome.startswith("Resultado: probablemente bo tin derecho.")
     assert outcome.splitlines()[-1].startswith("Fuente:")
 
 

@@ -79,3 +79,24 @@ def test_a_bad_port_in_the_environment_is_named(monkeypatch):
 def test_generated_rasa_files_are_up_to_date():
     result = loket("build", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_check_reads_typed_answers_and_uses_this_years_rules(database_url):
+    result = loket("check", "huurtoeslag", "--age", "22", "--rent", "650", "--assets", "3.000", "--partner", "nee",
+                   "--independent", "ja", "--registered", "yes", "--residence", "si", "--json",
+                   database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["eligible"] is True and outcome["missing"] == []
+    # At 22 the youth rent limit ruled 650 euro out until 2025; from 2026 it covers 18 to 20 only.
+    assert outcome["year"] == 2026 and outcome["by_year"] == {"2024": False, "2025": False, "2026": True}
+
+
+def test_check_names_an_answer_it_cannot_read(database_url):
+    result = loket("check", "warmtefonds", "--owner", "misschien", database_url=database_url)
+    assert result.returncode == 1 and "owner" in result.stderr and "yes/no" in result.stderr
+
+
+def test_check_refuses_a_year_without_rules(database_url):
+    result = loket("check", "huurtoeslag", "--year", "2019", "--age", "30", database_url=database_url)
+    assert result.returncode == 1 and "2019" in result.stderr

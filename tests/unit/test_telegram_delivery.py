@@ -1,5 +1,6 @@
 """Retries of Bot API calls with a recorded clock instead of waiting, the undelivered
-file, and the client to Rasa. (The adapter's settings are tested in test_settings.)"""
+file, and the client to Rasa. (The adapter's settings are tested in test_settings; a 429
+through the real rate limiter in test_telegram_handling.)"""
 
 from __future__ import annotations
 
@@ -39,9 +40,13 @@ def deliver(outcomes, tmp_path, attempts=5):
     return result, slept, deliverer.undelivered
 
 
-def test_429_waits_retry_after_then_delivers(tmp_path):
-    result, slept, undelivered = deliver([RetryAfter(7), "sent"], tmp_path)
-    assert (result, slept, undelivered.exists()) == ("sent", [7.0], False)
+def test_a_429_the_rate_limiter_gave_up_on_is_not_retried_but_kept(tmp_path, caplog):
+    with caplog.at_level(logging.ERROR, logger="loket.telegram"):
+        result, slept, undelivered = deliver([RetryAfter(7), "sent"], tmp_path)
+    assert result is None and slept == []
+    [entry] = [json.loads(line) for line in undelivered.read_text().splitlines()]
+    assert (entry["chat_id"], entry["what"]) == (5, "sendMessage") and "Retry in 7 seconds" in entry["error"]
+    assert "sendMessage not delivered after 1 attempt(s)" in caplog.text
 
 
 def test_5xx_backs_off_doubling(tmp_path):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from telegram import User
 from telegram.ext import InvalidCallbackData
 
+from bot import LANGUAGES
 from bot.channels.messages import BotMessage, Button
-from bot.channels.telegram_buttons import MAX_CALLBACK_BYTES, PayloadBook
+from bot.channels.telegram_buttons import MAX_CALLBACK_BYTES, keyboard, payload
 from bot.channels.telegram_format import (
     MAX_MESSAGE_CHARS,
     NOTICES,
@@ -18,6 +21,8 @@ from bot.channels.telegram_format import (
     split_text,
     to_html,
 )
+from bot.dialogue import names
+from bot.knowledge import load_valid_knowledge
 
 
 def test_text_is_escaped_for_html_and_the_source_set_apart():
@@ -54,31 +59,47 @@ def test_a_reply_of_buttons_only_still_has_a_text():
     assert message.html == "\u2026" and message.buttons == (Button("Ja", "/affirm"),)
 
 
-def test_long_payloads_become_short_keys_that_read_back_until_they_expire():
-    book = PayloadBook(size=2)
-    short = '/switch_language{"language_choice": "pap"}'
-    long = '/ask_huurtoeslag{"check": "yes", "island": "sint_eustatius", "year": "2026"}'
-    assert book.callback_data(short) == short and book.payload(short) == short
-    key = book.callback_data(long)
-    assert len(key.encode()) <= MAX_CALLBACK_BYTES and book.payload(key) == long
-    book.callback_data(long + "1")
-    book.callback_data(long + "2")
-    expired = book.payload(key)  # forgotten: the button has expired, as PTB's cache says it
-    assert isinstance(expired, InvalidCallbackData) and expired.callback_data == key
-    assert isinstance(PayloadBook().payload(key), InvalidCallbackData)  # after a restart
-    assert isinstance(book.payload(None), InvalidCallbackData)
+def test_a_keyboard_has_one_button_a_row_with_its_payload_as_callback_data():
+    markup = keyboard((Button("Ja", "/affirm"), Button("Papiamentu", '/switch_language{"language_choice": "pap"}')))
+    assert markup is not None
+    rows = [[(button.text, button.callback_data) for button in row] for row in markup.inline_keyboard]
+    assert rows == [[("Ja", "/affirm")], [("Papiamentu", '/switch_language{"language_choice": "pap"}')]]
+    assert keyboard(()) is None
 
 
-def test_a_keyboard_has_one_button_a_row_with_its_callback_data():
-    book = PayloadBook()
-    long = "/ask_huurtoeslag" + "x" * 80
-    keyboard = book.keyboard((Button("Ja", "/affirm"), Button("Check", long)))
-    assert keyboard is not None
-    rows = [[(button.text, button.callback_data) for button in row] for row in keyboard.inline_keyboard]
-    assert rows[0] == [("Ja", "/affirm")]
-    [[(title, data)]] = rows[1:]
-    assert title == "Check" and book.payload(str(data)) == long
-    assert book.keyboard(()) is None
+def test_a_payload_over_64_bytes_is_left_out_of_the_keyboard_with_a_warning(caplog):
+    fits = "/ask_" + "x" * (MAX_CALLBACK_BYTES - 5)
+    too_long = "/ask_" + "é" * 30  # 35 characters, but 65 bytes
+    with caplog.at_level(logging.WARNING, logger="loket.telegram"):
+        markup = keyboard((Button("Te lang", too_long), Button("Past", fits)))
+        assert keyboard((Button("Te lang", too_long),)) is None
+    assert markup is not None
+    assert [[(button.text, button.callback_data) for button in row] for row in markup.inline_keyboard] == [
+        [("Past", fits)]]
+    assert caplog.text.count("left out") == 2 and too_long in caplog.text
+
+
+@pytest.mark.parametrize("data", ['/ask_huurtoeslag{"check": "yes"}', "/out_of_scope"])
+def test_a_pressed_button_is_its_payload(data):
+    assert payload(data) == data
+
+
+@pytest.mark.parametrize("data", [None, "", "#5d41402abc4b2a76b9719d911017c592", "game:42"])
+def test_data_that_is_no_loket_payload_is_invalid_so_the_button_has_expired(data):
+    pressed = payload(data)
+    assert isinstance(pressed, InvalidCallbackData) and pressed.callback_data == data
+
+
+def test_every_payload_loket_makes_fits_telegrams_callback_data():
+    topics = load_valid_knowledge().topics
+    payloads = [names.payload(names.topic_intent(key)) for key in topics]
+    payloads += [names.check_payload(key) for key in topics]
+    payloads += [names.switch_language_payload(language) for language in LANGUAGES]
+    payloads += [names.switch_language_payload(), "/out_of_scope"]
+    assert len(topics) > 10
+    too_long = [data for data in payloads if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES]
+    assert too_long == []
+    assert all(payload(data) == data for data in payloads)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Telegram updates as python-telegram-bot parses them (Update.de_json), handled by the
 adapter's Application, with the Bot API replaced by PTB's own seam (a BaseRequest that
-records every call) and the assistant by a stand-in."""
+records every call) and the assistant by a stand-in. The Application's rate limiter is
+the real AIORateLimiter, so a 429 waits its real `retry_after` (1 s here)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
+from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels import telegram as adapter
 from bot.channels.messages import BotMessage, Button
 from bot.channels.rest import AssistantUnavailable
-from bot.channels.telegram import build_application
-from bot.channels.telegram_buttons import PayloadBook
-from bot.channels.telegram_delivery import Deliverer
+from bot.channels.telegram_delivery import Deliverer, rate_limiter
 from bot.channels.telegram_format import notice
 from bot.channels.telegram_handlers import ChatLanguages, TelegramHandlers
 from bot.channels.telegram_runners import ALLOWED_UPDATES, SECRET_HEADER, WEBHOOK_PATH, poll, webhook_app
@@ -31,7 +32,8 @@ from bot.settings import settings
 TOKEN = "123456:TEST-token"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Loket", "username": "loket_test_bot"}
 SECRET = "s3cret_-"
-LONG_PAYLOAD = '/ask_huurtoeslag{"check": "yes", "island": "sint_eustatius", "year": "2026"}'
+CHECK_PAYLOAD = '/ask_huurtoeslag{"check": "yes"}'
+LONG_PAYLOAD = '/ask_huurtoeslag{"check": "yes", "island": "sint_eustatius", "year": "2026"}'  # 75 bytes
 
 
 class RecordingRequest(BaseRequest):
@@ -39,6 +41,7 @@ class RecordingRequest(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.times: list[float] = []  # time.monotonic() of each call
         self.failures: dict[str, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
         self.updates: list[dict[str, Any]] = []
         self._message_ids = itertools.count(1000)
@@ -58,6 +61,7 @@ class RecordingRequest(BaseRequest):
         endpoint = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
         self.calls.append((endpoint, params))
+        self.times.append(time.monotonic())
         if self.failures[endpoint]:
             status, extra = self.failures[endpoint].popleft()
             return status, json.dumps({"ok": False, "error_code": status, "description": "Failure", **extra}).encode()
@@ -102,7 +106,7 @@ class Assistant:
 
 ANSWERS = {
     "Wat is huurtoeslag?": [BotMessage("Huurtoeslag < huur & meer.\n\nBron: BZK 2024",
-                                       (Button("Kijk of ik er recht op heb", LONG_PAYLOAD),))],
+                                       (Button("Kijk of ik er recht op heb", CHECK_PAYLOAD),))],
     "Kiko ta e Warmtefonds?": [BotMessage("E Warmtefonds ta yuda bo ku un fiansa.")],
     "Hallo": [BotMessage("Hallo! Ik ben Loket.")],
     '/greet{"language": "en"}': [BotMessage("Hello! I'm Loket.")],
@@ -111,7 +115,8 @@ ANSWERS = {
         Button("Papiamentu", '/switch_language{"language_choice": "pap"}'),
         Button("English", '/switch_language{"language_choice": "en"}')))],
     '/switch_language{"language_choice": "pap"}': [BotMessage("For di awor mi ta kontestá na papiamentu.")],
-    LONG_PAYLOAD: [BotMessage("Bo ta biba na Boneiru, Sint Eustatius of Saba?")],
+    CHECK_PAYLOAD: [BotMessage("Bo ta biba na Boneiru, Sint Eustatius of Saba?")],
+    "te lang": [BotMessage("Kies maar.", (Button("Te lang", LONG_PAYLOAD), Button("Ja", "/affirm")))],
     "Is dit mijn brief?": [BotMessage("Dat kan ik niet zien.")],
     "lang": [BotMessage("x " * 2500, (Button("Ja", "/affirm"),))],
 }
@@ -120,21 +125,26 @@ ANSWERS = {
 class Bot:
     """An Application with Loket's handlers, a recording Bot API and a stand-in assistant."""
 
-    def __init__(self, tmp_path, assistant: Assistant | None = None, buttons: PayloadBook | None = None) -> None:
+    def __init__(self, tmp_path, assistant: Assistant | None = None) -> None:
         self.api = RecordingRequest()
         self.assistant = assistant or Assistant(ANSWERS)
-        self.slept: list[float] = []
+        self.slept: list[float] = []  # the Deliverer's waits; the rate limiter's are real
         self.deliverer = Deliverer(tmp_path / "undelivered.jsonl", sleep=self._sleep)
         self.handlers = TelegramHandlers(self.assistant, self.deliverer,  # type: ignore[arg-type]
-                                         ChatLanguages(project_detector()), buttons)
-        config = settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_UNDELIVERED_FILE": str(tmp_path / "u.jsonl")})
-        self.application = build_application(config, self.handlers, request=self.api)
+                                         ChatLanguages(project_detector()))
+        self.config = settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_UNDELIVERED_FILE": str(tmp_path / "u.jsonl")})
+        self.application = adapter.build_application(self.config, self.handlers, request=self.api)
 
     async def _sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
 
     def handle(self, *updates: dict[str, Any]) -> None:
-        """Each update as PTB parses it, through the Application's handlers, one after the other."""
+        """Each update as PTB parses it, through the Application's handlers, one after the other.
+
+        A new Application (same handlers, same Bot API) for each event loop, as its rate
+        limiter's aiolimiter buckets belong to one loop."""
+        self.application = adapter.build_application(self.config, self.handlers, request=self.api)
+
         async def main() -> None:
             async with self.application:
                 for update in updates:
@@ -178,7 +188,17 @@ def test_a_question_is_answered_in_html_with_its_button(tmp_path):
     assert reply["text"] == "Huurtoeslag &lt; huur &amp; meer.\n\n<i>Bron: BZK 2024</i>"
     assert reply["parse_mode"] == "HTML" and reply["link_preview_options"] == {"is_disabled": True}
     [[button]] = reply["reply_markup"]["inline_keyboard"]
-    assert button["text"] == "Kijk of ik er recht op heb" and len(button["callback_data"].encode()) <= 64
+    assert (button["text"], button["callback_data"]) == ("Kijk of ik er recht op heb", CHECK_PAYLOAD)
+
+
+def test_a_button_whose_payload_is_too_long_for_telegram_is_left_out(tmp_path, caplog):
+    bot = Bot(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="loket.telegram"):
+        bot.handle(text("te lang"))
+    [reply] = bot.api.of("sendMessage")
+    assert reply["text"] == "Kies maar." and reply["reply_markup"]["inline_keyboard"] == [
+        [{"text": "Ja", "callback_data": "/affirm"}]]
+    assert "left out" in caplog.text and LONG_PAYLOAD in caplog.text
 
 
 def test_the_users_name_is_never_sent_to_the_assistant(tmp_path):
@@ -221,7 +241,7 @@ def test_a_button_press_is_answered_its_keyboard_cleared_and_its_payload_asked(t
     bot.handle(text("Wat is huurtoeslag?"))
     [[button]] = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
     bot.handle(press(button["callback_data"]))
-    assert bot.assistant.asked[-1] == ("telegram-5", LONG_PAYLOAD)
+    assert bot.assistant.asked[-1] == ("telegram-5", CHECK_PAYLOAD)
     [answered] = bot.api.of("answerCallbackQuery")
     assert answered == {"callback_query_id": "c1"}  # no toast
     [cleared] = bot.api.of("editMessageReplyMarkup")
@@ -229,10 +249,18 @@ def test_a_button_press_is_answered_its_keyboard_cleared_and_its_payload_asked(t
     assert bot.api.sent()[-1] == "Bo ta biba na Boneiru, Sint Eustatius of Saba?"
 
 
-def test_an_expired_button_gets_a_polite_toast_in_the_users_language(tmp_path):
-    before_restart = PayloadBook()
-    data = before_restart.callback_data(LONG_PAYLOAD)
-    bot = Bot(tmp_path, buttons=PayloadBook())  # a restart: the book is new
+def test_a_button_pressed_after_a_restart_still_works(tmp_path):
+    Bot(tmp_path).handle(text("Wat is huurtoeslag?"))
+    restarted = Bot(tmp_path)  # or another replica: nothing is remembered between them
+    restarted.handle(press(CHECK_PAYLOAD))
+    assert restarted.assistant.asked == [("telegram-5", CHECK_PAYLOAD)]
+    assert restarted.api.of("answerCallbackQuery") == [{"callback_query_id": "c1"}]
+
+
+# A key of the former PayloadBook, a foreign button's data, and none: no Loket payload.
+@pytest.mark.parametrize("data", ["#5d41402abc4b2a76b9719d911017c592", "game:42", ""])
+def test_an_expired_button_gets_a_polite_toast_in_the_users_language(tmp_path, data):
+    bot = Bot(tmp_path)
     bot.handle(press(data, language="pap"))
     [answered] = bot.api.of("answerCallbackQuery")
     assert answered["text"] == notice("expired", "pap") != notice("expired", "nl")
@@ -315,13 +343,62 @@ def test_a_failing_update_is_logged_and_the_next_one_still_answered(tmp_path, ca
     assert bot.api.sent() == ["Hallo! Ik ben Loket."]
 
 
-def test_429_and_5xx_from_the_bot_api_are_retried(tmp_path):
+TOO_MANY = (429, {"parameters": {"retry_after": 1}})
+
+
+def sends(bot: Bot, chat_id: int = 5) -> list[tuple[str, float]]:
+    """Each sendMessage try to the chat (refused ones too): its text and when."""
+    return [(params["text"], at) for (name, params), at in zip(bot.api.calls, bot.api.times, strict=True)
+            if name == "sendMessage" and params["chat_id"] == chat_id]
+
+
+def test_a_429_waits_retry_after_in_the_rate_limiter_and_5xx_back_off_in_the_deliverer(tmp_path):
     bot = Bot(tmp_path)
-    bot.api.failures["sendMessage"].extend([(429, {"parameters": {"retry_after": 3}}), (500, {}), (502, {})])
+    bot.api.failures["sendMessage"].extend([TOO_MANY, (500, {}), (502, {})])
     bot.handle(text("Hallo"))
-    assert bot.slept == [3.0, 0.5, 1.0]
-    assert [params["text"] for params in bot.api.of("sendMessage")] == ["Hallo! Ik ben Loket."] * 4
+    tries = sends(bot)
+    assert [sent for sent, _ in tries] == ["Hallo! Ik ben Loket."] * 4
+    assert tries[1][1] - tries[0][1] >= 1.0  # retry_after, waited by AIORateLimiter
+    assert bot.slept == [0.5, 1.0]  # the 5xx only
     assert not bot.deliverer.undelivered.exists()
+
+
+def test_during_a_429_a_chats_replies_keep_their_order_and_other_chats_wait(tmp_path):
+    assistant = Assistant({"a": [BotMessage("first")], "b": [BotMessage("second")], "c": [BotMessage("other chat")]},
+                          delays={"c": 0.2})
+    bot = Bot(tmp_path, assistant)
+    bot.api.failures["sendMessage"].append(TOO_MANY)
+
+    async def main() -> None:
+        async with bot.application:
+            await bot.application.start()
+            for update in (text("a"), text("b"), text("c", chat_id=6)):
+                await bot.application.update_queue.put(Update.de_json(update, bot.application.bot))
+            await bot.application.update_queue.join()
+            await bot.application.stop()
+
+    asyncio.run(main())
+    chat_5, [(_, other_at)] = sends(bot, 5), sends(bot, 6)
+    assert [sent for sent, _ in chat_5] == ["first", "first", "second"]
+    assert chat_5[1][1] - chat_5[0][1] >= 1.0 and other_at - chat_5[0][1] >= 1.0
+    assert bot.slept == [] and not bot.deliverer.undelivered.exists()
+
+
+def test_a_429_the_rate_limiter_gives_up_on_is_kept_and_the_chat_goes_on(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(adapter, "rate_limiter", lambda: rate_limiter(max_retries=1))
+    bot = Bot(tmp_path)
+    bot.api.failures["sendMessage"].extend([TOO_MANY, TOO_MANY])
+    with caplog.at_level(logging.ERROR, logger="loket.telegram"):
+        bot.handle(text("Hallo"), text("Hallo"))
+    assert [sent for sent, _ in sends(bot)] == ["Hallo! Ik ben Loket."] * 3  # two tries, then the next reply
+    [entry] = [json.loads(line) for line in bot.deliverer.undelivered.read_text().splitlines()]
+    assert (entry["what"], entry["chat_id"], entry["text"]) == ("sendMessage", 5, "Hallo! Ik ben Loket.")
+    assert "Flood control exceeded" in entry["error"] and bot.slept == []
+
+
+def test_the_adapter_retries_a_429_four_times(tmp_path):
+    limiter = Bot(tmp_path).application.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter) and limiter._max_retries == 4  # five tries, as for 5xx
 
 
 def test_a_reply_that_keeps_failing_is_logged_and_kept(tmp_path, caplog):
