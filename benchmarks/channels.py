@@ -58,7 +58,7 @@ def main() -> int:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)  # noqa: S310
                     break
                 except OSError:
-                    servers._raise_if_exited()
+                    servers.raise_if_exited()
                     time.sleep(0.3)
             for turn in range(args.turns + 3):  # the first three warm up
                 question = QUESTIONS[turn % len(QUESTIONS)]

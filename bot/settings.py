@@ -25,6 +25,7 @@ REPORTS_DIR = PROJECT_DIR / "reports"
 VAR_DIR = PROJECT_DIR / "var"
 LOG_DIR = VAR_DIR / "log"
 
+MAX_BODY_BYTES = 1024 * 1024  # no endpoint of Loket's reads a larger request body
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -45,6 +46,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db", "Rasa's conversation store, a SQLAlchemy URL"),
     Variable("LOKET_PORT", "5005", "Rasa server (REST channel at `/webhooks/rest/webhook`, widget at `/chat/`)"),
     Variable("LOKET_ACTIONS_PORT", "5055", "action server"),
+    Variable("LOKET_ACTIONS_HOST", "127.0.0.1",
+             "the address the action server listens on; only the Rasa server calls it, with a token"),
+    Variable("LOKET_ACTIONS_TOKEN", "",
+             "the token the Rasa server sends the action server; `loket serve` makes a random one when unset"),
+    Variable("LOKET_REST_TOKEN", "",
+             "random when unset; a bearer token that lets a caller (the Telegram adapter, `loket chat`) address "
+             "any conversation over REST; without it a REST sender id gets a `rest-` namespace of its own"),
     Variable("LOKET_ALLOWED_ORIGINS", "",
              "sites allowed to embed the widget (CORS), e.g. `https://www.gemeente.nl https://bibliotheek.nl`; "
              "`*` allows all"),
@@ -67,6 +75,9 @@ class Settings:
     tracker_database_url: str | None  # None: SQLite in var/
     port: int
     actions_port: int
+    actions_host: str
+    actions_token: str | None  # None: `loket serve` makes one for the processes it starts
+    rest_token: str | None  # None: likewise
     allowed_origins: tuple[str, ...]
     rasa_url: str
     telegram_bot_token: str | None
@@ -99,6 +110,9 @@ class Settings:
             tracker_database_url=env.get("TRACKER_DATABASE_URL", "").strip() or None,
             port=port,  # type: ignore[arg-type]
             actions_port=get("LOKET_ACTIONS_PORT", _port),  # type: ignore[arg-type]
+            actions_host=str(get("LOKET_ACTIONS_HOST")),
+            actions_token=get("LOKET_ACTIONS_TOKEN", _token) or None,  # type: ignore[arg-type]
+            rest_token=get("LOKET_REST_TOKEN", _token) or None,  # type: ignore[arg-type]
             allowed_origins=get("LOKET_ALLOWED_ORIGINS", _origins) or (),  # type: ignore[arg-type]
             rasa_url=str(get("LOKET_RASA_URL")).replace("$LOKET_PORT", str(port)).rstrip("/"),
             telegram_bot_token=token,
@@ -116,6 +130,12 @@ class Settings:
 
 def _default(name: str) -> str:
     return next(variable.default for variable in VARIABLES if variable.name == name)
+
+
+def _token(name: str, raw: str) -> str | None:
+    if not _SECRET.fullmatch(raw) or len(raw) < 16:
+        raise SettingsError(f"{name} must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+    return raw
 
 
 def _port(name: str, raw: str) -> int:

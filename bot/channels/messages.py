@@ -120,6 +120,19 @@ class IncomingMessage:
     shown_as: str | None = None
 
 
+def message_text(value: object, field: str) -> str:
+    """A user's message: a non-empty string of valid Unicode (no lone surrogates), not too long."""
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"{field} must be a non-empty string")
+    if len(value) > MAX_MESSAGE_CHARS:
+        raise BadRequest(f"{field} is longer than {MAX_MESSAGE_CHARS} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadRequest(f"{field} must be valid Unicode text") from error
+    return value.strip()
+
+
 def conversation_id(value: object) -> str:
     if not isinstance(value, str) or not _UUID.match(value):
         raise BadRequest("conversation_id must be a UUID such as " + str(uuid.uuid4()))
@@ -133,20 +146,38 @@ def incoming_message(body: object) -> IncomingMessage:
     message_id = body.get("message_id")
     if not isinstance(message_id, str) or not _UUID.match(message_id):
         raise BadRequest("message_id must be a UUID")
-    text = body.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise BadRequest("text must be a non-empty string")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise BadRequest(f"text is longer than {MAX_MESSAGE_CHARS} characters")
+    text = message_text(body.get("text"), "text")
     shown_as = body.get("shown_as")
     if shown_as is not None and (not isinstance(shown_as, str) or len(shown_as) > MAX_MESSAGE_CHARS):
         raise BadRequest("shown_as must be a string")
-    return IncomingMessage(conversation_id(body.get("conversation_id")), message_id, text.strip(), shown_as or None)
+    return IncomingMessage(conversation_id(body.get("conversation_id")), message_id, text, shown_as or None)
 
 
-Sender = Literal["widget", "telegram"]
+Sender = Literal["widget", "telegram", "rest"]
+MAX_SENDER_CHARS = 128
 
 
 def sender_id(channel: Sender, conversation: str | int) -> str:
     """The Rasa sender id of a conversation on a channel, so channels never share a tracker."""
     return f"{channel}-{conversation}"
+
+
+@dataclass(frozen=True)
+class RestMessage:
+    sender: str
+    text: str
+
+
+def rest_message(body: object, trusted: bool) -> RestMessage:
+    """Rasa's REST body ({"sender", "message"}) checked. A trusted caller (one with the
+    REST token: the Telegram adapter, `loket chat`) addresses any conversation; anyone
+    else's sender id is put in the `rest-` namespace, so it can never reach a widget or
+    Telegram conversation."""
+    if not isinstance(body, Mapping):
+        raise BadRequest('the body must be a JSON object such as {"sender": "me", "message": "Hallo"}')
+    sender, text = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        raise BadRequest(f"sender must be a non-empty string of at most {MAX_SENDER_CHARS} characters")
+    text = message_text(text, "message")
+    sender = sender.strip()
+    return RestMessage(sender if trusted else sender_id("rest", sender), text)

@@ -15,10 +15,13 @@ class AssistantUnavailable(Exception):
     pass
 
 
-def send(rest_url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, object]]:
-    """One user turn over the REST channel; the bot's messages."""
+def send(rest_url: str, sender: str, text: str, timeout: float = 30.0,
+         token: str | None = None) -> list[dict[str, object]]:
+    """One user turn over the REST channel; the bot's messages. Without the REST token
+    the sender lands in the `rest-` namespace (see bot.channels.rest_channel)."""
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(rest_url, data=body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(rest_url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return list(json.loads(response.read().decode("utf-8")))

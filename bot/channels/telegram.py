@@ -58,7 +58,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     # httpx logs every request at INFO, and a Bot API URL holds the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     async with aiohttp.ClientSession() as session:
-        handlers = TelegramHandlers(RasaClient(settings.rest_url, session),
+        handlers = TelegramHandlers(RasaClient(settings.rest_url, session, token=settings.rest_token),
                                     Deliverer(settings.telegram_undelivered_file), ChatLanguages(project_detector()))
         application = build_application(settings, handlers)
         async with application:

@@ -38,6 +38,7 @@ from bot.channels.messages import (
 )
 from bot.channels.widget_labels import widget_labels
 from bot.dialogue.names import switch_language_payload
+from bot.settings import MAX_BODY_BYTES
 
 STATIC_DIR = Path(__file__).with_name("static")
 LABELS_PLACEHOLDER = '"__LOKET_LABELS__"'
@@ -119,6 +120,8 @@ class WidgetInput(InputChannel):
 
         @widget.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:  # Sanic's own limit stops larger ones earlier
+                return _json_error(f"the body is larger than {MAX_BODY_BYTES} bytes", 413)
             try:
                 body = json.loads(request.body or b"null")
                 message = incoming_message(body)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 import uuid
@@ -38,7 +39,7 @@ from bot.language import detect_lines, project_detector
 from bot.language.examples import all_examples
 from bot.settings import MODEL_FILE, PROJECT_DIR, REPORTS_DIR, SettingsError, settings
 from bot.tooling.rasa_files import generated_files, write_if_changed
-from bot.tooling.servers import Servers
+from bot.tooling.servers import PortTaken, Servers
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNAVAILABLE = 0, 1, 2
 
@@ -225,7 +226,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("give a message to send", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        messages = send(args.url, args.sender, text)
+        messages = send(args.url, args.sender, text, token=settings().rest_token)
     except AssistantUnavailable as error:
         print(f"{error}\nIs Loket running? Start it with `make run`.", file=sys.stderr)
         return EXIT_UNAVAILABLE
@@ -246,13 +247,15 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     import logging
     import signal
 
+    from bot.channels.log_secrets import keep_out_of_logs
     from bot.channels.telegram import run  # python-telegram-bot only when asked for
 
     config = settings()
     if config.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (see README, Telegram).", file=sys.stderr)
         return EXIT_PROBLEMS
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    keep_out_of_logs(config.telegram_bot_token, config.telegram_webhook_secret, config.rest_token)
 
     async def until_stopped() -> None:
         stop = asyncio.Event()
@@ -264,10 +267,22 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Stopped(Exception):
+    """SIGTERM: stop the servers as Ctrl-C does."""
+
+
+def _stop_on_sigterm() -> None:
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     config = settings()
     servers = _servers(args, telegram=config.telegram_bot_token is not None)
     print(f"starting Loket (Rasa on port {servers.rasa_port}, actions on {servers.actions_port}) ...")
+    _stop_on_sigterm()
     try:
         with servers:
             print(f"Loket is ready. Talk to it:\n  browser:  {servers.widget_url}")
@@ -280,13 +295,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 print(f"  Telegram: your bot ({mode}); log in var/log/telegram.{servers.rasa_port}.log")
             print("Press Ctrl-C to stop.")
             while True:
-                servers._raise_if_exited()
+                servers.raise_if_exited()
                 time.sleep(1.0)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         print("\nstopped")
         return EXIT_OK
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Loket could not start: {error}", file=sys.stderr)
+    except PortTaken as error:
+        print(f"Loket did not start: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except (RuntimeError, TimeoutError) as error:  # a server did not come up, or died
+        print(f"Loket stopped: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 
@@ -294,6 +312,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
     servers = _servers(args)
     print("starting Loket, this takes about half a minute ...")
+    _stop_on_sigterm()
     try:
         with servers:
             print("Ask your question (Dutch, Papiamentu or English). Ctrl-D or /stop to end.")
@@ -306,8 +325,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
                     break
                 if not text:
                     continue
-                _print_messages(send(servers.rest_url, sender, text))
-    except KeyboardInterrupt:
+                _print_messages(send(servers.rest_url, sender, text, token=servers.rest_token))
+    except (KeyboardInterrupt, Stopped):
         pass
     except (RuntimeError, TimeoutError, AssistantUnavailable) as error:
         print(f"Loket stopped: {error}", file=sys.stderr)
@@ -374,8 +393,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(func=cmd_ask)
 
-    sub.add_parser("telegram", help="the Telegram adapter (TELEGRAM_BOT_TOKEN; webhook or polling)").set_defaults(
-        func=cmd_telegram)
+    telegram = sub.add_parser("telegram", help="the Telegram adapter (TELEGRAM_BOT_TOKEN; webhook or polling)")
+    telegram.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    telegram.set_defaults(func=cmd_telegram)
 
     for name, func, help_text in (
         ("serve", cmd_serve, "start the action server and the Rasa server"),

@@ -7,6 +7,7 @@ assistant a test talks to is started exactly the way a user's is.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.settings import LOG_DIR, MODELS_DIR, PROJECT_DIR, VAR_DIR, settings
+from bot.settings import LOG_DIR, MAX_BODY_BYTES, MODELS_DIR, PROJECT_DIR, VAR_DIR, settings
 
 STARTUP_TIMEOUT_SECONDS = 240.0
 
@@ -31,16 +32,39 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Rasa reads the tracker database's password from this variable of its own process
+# (endpoints.yml substitutes ${...}), so no password is ever written to disk.
+TRACKER_PASSWORD_VARIABLE = "LOKET_TRACKER_DB_PASSWORD"
+
+
+class PortTaken(RuntimeError):
+    """Another process listens on a port Loket needs."""
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """No program listens on `port` (connections left waiting to close do not count,
+    as they do not stop a server that sets SO_REUSEADDR, as Sanic and aiohttp do)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def tracker_store_config(url: str | None) -> dict[str, object]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL (default: SQLite in var/)."""
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL (default: SQLite in var/);
+    a password becomes a reference to TRACKER_PASSWORD_VARIABLE."""
     if not url:
         return {"type": "SQL", "dialect": "sqlite", "db": str(VAR_DIR / "tracker.db")}
     parsed = make_url(url)
     config: dict[str, object] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
-    for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username),
-                       ("password", parsed.password)):
+    for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
         if value is not None:
             config[key] = value
+    if parsed.password is not None:
+        config["password"] = "${" + TRACKER_PASSWORD_VARIABLE + "}"
     return config
 
 
@@ -55,6 +79,10 @@ class Servers:
     allowed_origins: tuple[str, ...] = field(default_factory=lambda: settings().allowed_origins)
     # Start the Telegram adapter too (`make run` does when TELEGRAM_BOT_TOKEN is set).
     telegram: bool = False
+    telegram_port: int = field(default_factory=lambda: settings().telegram_port)
+    # The tokens the processes share: from the settings, else random for this run.
+    rest_token: str = field(default_factory=lambda: settings().rest_token or secrets.token_urlsafe(32))
+    actions_token: str = field(default_factory=lambda: settings().actions_token or secrets.token_urlsafe(32))
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -68,7 +96,10 @@ class Servers:
     def _endpoints_file(self) -> Path:
         with (PROJECT_DIR / "endpoints.yml").open(encoding="utf-8") as handle:
             endpoints = yaml.safe_load(handle) or {}
-        endpoints["action_endpoint"] = {"url": f"http://localhost:{self.actions_port}/webhook"}
+        endpoints["action_endpoint"] = {
+            "url": f"http://127.0.0.1:{self.actions_port}/webhook",
+            "headers": {"Authorization": "Bearer ${LOKET_ACTIONS_TOKEN}"},  # from the environment, not the file
+        }
         endpoints["tracker_store"] = tracker_store_config(self.tracker_url)
         path = VAR_DIR / f"endpoints.{self.rasa_port}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,20 +110,41 @@ class Servers:
     def widget_url(self) -> str:
         return f"{self.url}/chat/"
 
+    def _environment(self) -> dict[str, str]:
+        """What every process is given: the shared tokens, the tracker password, and
+        Sanic's body limit (Sanic reads SANIC_* itself)."""
+        env = {**os.environ, "LOKET_REST_TOKEN": self.rest_token, "LOKET_ACTIONS_TOKEN": self.actions_token,
+               "SANIC_REQUEST_MAX_SIZE": str(MAX_BODY_BYTES)}
+        password = make_url(self.tracker_url).password if self.tracker_url else None
+        if password is not None:
+            env[TRACKER_PASSWORD_VARIABLE] = str(password)
+        return env
+
     def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.{self.rasa_port}.log").open("ab")
         process = subprocess.Popen(  # noqa: S603 - our own commands
             command, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, **(env or {})},
+            env={**self._environment(), **(env or {})},
         )
         self._processes.append(process)
 
+    def check_ports(self) -> None:
+        """Refuse to start next to another server: it would answer in Loket's place."""
+        ports = {"LOKET_PORT": self.rasa_port, "LOKET_ACTIONS_PORT": self.actions_port}
+        if self.telegram:
+            ports["LOKET_TELEGRAM_PORT"] = self.telegram_port
+        for name, port in ports.items():
+            if not port_is_free(port):
+                raise PortTaken(f"port {port} is already in use by another program; stop it, or choose another "
+                                f"port with {name}")
+
     def start(self) -> None:
+        self.check_ports()
         bin_dir = Path(sys.executable).parent
         self._spawn(
             "actions",
-            [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(bin_dir / "python"), "-m", "bot.rasa_adapters.action_server", "--port", str(self.actions_port)],
         )
         self._spawn(
             "rasa",
@@ -106,19 +158,20 @@ class Servers:
         """The Telegram adapter, once the assistant answers (it has nobody to ask before)."""
         if self.telegram:
             loket = Path(sys.executable).parent / "loket"
-            self._spawn("telegram", [str(loket), "telegram"], {"LOKET_RASA_URL": self.url})
+            self._spawn("telegram", [str(loket), "telegram"],
+                        {"LOKET_RASA_URL": self.url, "LOKET_TELEGRAM_PORT": str(self.telegram_port)})
 
     def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
-        checks = [f"http://localhost:{self.actions_port}/health", f"{self.url}/webhooks/rest/"]
+        checks = [f"http://127.0.0.1:{self.actions_port}/health", f"{self.url}/webhooks/rest/"]
         for check in checks:
             while not _answers(check):
-                self._raise_if_exited()
+                self.raise_if_exited()
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{check} did not answer within {timeout:.0f} s; see {self.log_dir}")
                 time.sleep(0.5)
 
-    def _raise_if_exited(self) -> None:
+    def raise_if_exited(self) -> None:
         for process in self._processes:
             if process.poll() is not None:
                 raise RuntimeError(f"{process.args[0]} exited with {process.returncode}; see logs in {self.log_dir}")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
 from bot.channels.rest import send
 from bot.language.detection import project_detector
-from bot.tooling.servers import Servers
+from bot.tooling.servers import Servers, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -195,3 +199,64 @@ def test_a_huurtoeslag_check_in_english_with_a_correction_and_an_unknown(assista
     assert outcome.startswith("Outcome: Loket can't tell yet.")  # the assets are unknown
     assert "€750" in outcome and "€700" not in outcome
     assert outcome.splitlines()[-1].startswith("Source:")
+
+
+def post(url: str, raw: bytes, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    request = urllib.request.Request(url, data=raw, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - localhost
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("raw", [b"", b"null", b"[]", b"{}", b'{"sender": "x"}', b'{"sender": 5, "message": "hoi"}',
+                                 b"{not json", b'{"sender": "x", "message": "\\ud800"}'])
+def test_a_bad_rest_body_gets_400_not_500(assistant, raw):
+    status, body = post(assistant.rest_url, raw)
+    assert status == 400, body
+
+
+def test_no_endpoint_reads_more_than_a_megabyte(assistant):
+    huge = json.dumps({"sender": "x", "message": "a" * (1024 * 1024 + 10)}).encode()
+    for url in (assistant.rest_url, f"{assistant.url}/chat/webhook"):
+        status, _ = post(url, huge)
+        assert status == 413, url
+
+
+def test_a_rest_caller_without_the_token_cannot_reach_a_widget_conversation(assistant):
+    conversation = str(uuid.uuid4())
+    send(assistant.rest_url, f"widget-{conversation}", "Wat is huurtoeslag?")
+    with urllib.request.urlopen(f"{assistant.url}/chat/history?conversation_id={conversation}") as response:  # noqa: S310
+        assert json.load(response)["messages"] == []
+    # With the token (as the Telegram adapter has it) the same sender id is that conversation.
+    send(assistant.rest_url, f"widget-{conversation}", "Wat is huurtoeslag?", token=assistant.rest_token)
+    with urllib.request.urlopen(f"{assistant.url}/chat/history?conversation_id={conversation}") as response:  # noqa: S310
+        assert [entry["from"] for entry in json.load(response)["messages"]][:1] == ["user"]
+
+
+def test_a_wrong_token_is_no_token(assistant):
+    conversation = str(uuid.uuid4())
+    send(assistant.rest_url, f"widget-{conversation}", "Hallo", token="x" * 43)
+    with urllib.request.urlopen(f"{assistant.url}/chat/history?conversation_id={conversation}") as response:  # noqa: S310
+        assert json.load(response)["messages"] == []
+
+
+def test_the_action_server_answers_only_the_rasa_server_and_only_on_loopback(assistant):
+    webhook = f"http://127.0.0.1:{assistant.actions_port}/webhook"
+    status, _ = post(webhook, json.dumps({"next_action": "action_answer_topic", "tracker": {}}).encode())
+    assert status == 401
+    status, _ = post(webhook, b"{}", {"Authorization": "Bearer wrong"})
+    assert status == 401
+    listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                 if line.split()[3] == "0A"]  # state LISTEN
+    ours = [address for address in listening if int(address.split(":")[1], 16) == assistant.actions_port]
+    assert ours == [f"0100007F:{assistant.actions_port:04X}"]  # 127.0.0.1 only
+
+
+def test_the_endpoints_file_holds_no_password(tmp_path):
+    servers = Servers(rasa_port=free_port(), tracker_url="postgresql://loket:geheim-wachtwoord@db.example/loket")
+    written = servers._endpoints_file().read_text(encoding="utf-8")
+    assert "geheim-wachtwoord" not in written and "${LOKET_TRACKER_DB_PASSWORD}" in written
+    assert servers._environment()["LOKET_TRACKER_DB_PASSWORD"] == "geheim-wachtwoord"
+    assert servers.actions_token not in written and servers.rest_token not in written

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.tooling.servers import free_port
 
@@ -51,12 +52,14 @@ class Adapter:
 def start_adapter(assistant, fake: FakeBotApi, tmp_path: Path, webhook: bool) -> Adapter:
     port = free_port()
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
-           "LOKET_TELEGRAM_PORT": str(port), "LOKET_RASA_URL": assistant.url,
+           "LOKET_TELEGRAM_PORT": str(port), "LOKET_RASA_URL": assistant.url, "LOKET_REST_TOKEN": assistant.rest_token,
            "TELEGRAM_UNDELIVERED_FILE": str(tmp_path / "undelivered.jsonl")}
     if webhook:
         env |= {"TELEGRAM_WEBHOOK_URL": "https://loket.example/telegram", "TELEGRAM_WEBHOOK_SECRET": SECRET}
     log = tmp_path / "telegram.log"
-    process = subprocess.Popen([str(Path(sys.executable).parent / "loket"), "telegram"], env=env,  # noqa: S603
+    # At DEBUG, so that the test of the logs sees everything any library writes.
+    command = [str(Path(sys.executable).parent / "loket"), "telegram", "--log-level", "DEBUG"]
+    process = subprocess.Popen(command, env=env,  # noqa: S603
                                stdout=log.open("wb"), stderr=subprocess.STDOUT)
     adapter = Adapter(port, process, tmp_path / "undelivered.jsonl", log)
     deadline = time.monotonic() + 60
@@ -277,3 +280,16 @@ def test_polling_mode_answers_queued_updates(assistant, fake, tmp_path):
         assert any(call.method == "deleteWebhook" for call in fake.calls)
     finally:
         stop(polling.process)
+
+
+def test_the_adapters_conversations_are_its_own_and_its_token_never_logged(adapter, fake, assistant):
+    chat = new_chat()
+    say(adapter, fake, text_update(chat, "Wat is huurtoeslag?", "nl"))
+    # With the REST token the adapter addresses telegram-<chat>; a caller without it cannot.
+    engine = create_engine(assistant.tracker_url)
+    with engine.connect() as connection:
+        senders = set(connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())
+    assert f"telegram-{chat}" in senders and f"rest-telegram-{chat}" not in senders
+    log = adapter.log.read_text(encoding="utf-8")
+    assert " DEBUG " in log  # the adapter logged at DEBUG, every library included
+    assert fake.token not in log and fake.token.split(":")[1] not in log

@@ -13,11 +13,13 @@ from bot.channels.messages import (
     BadRequest,
     BotMessage,
     Button,
+    RestMessage,
     UserMessage,
     bot_messages,
     conversation_history,
     incoming_message,
     replies_to,
+    rest_message,
     sender_id,
 )
 
@@ -103,3 +105,16 @@ def test_a_conversation_is_handled_one_message_at_a_time_in_order():
     asyncio.run(main())
     assert handled == ["other", "first", "second"]
     assert locks("a") is locks("a") and locks("a") is not locks("b")
+
+
+@pytest.mark.parametrize("body", [None, [], "hallo", {}, {"sender": "a"}, {"sender": "", "message": "hoi"},
+                                  {"sender": "a" * 129, "message": "hoi"}, {"sender": "a", "message": 5},
+                                  {"sender": "a", "message": "\ud800"}, {"sender": "a", "message": "x" * 2001}])
+def test_a_rest_body_that_is_not_a_message_is_refused(body):
+    with pytest.raises(BadRequest):
+        rest_message(body, trusted=False)
+
+
+@pytest.mark.parametrize("trusted, expected", [(False, "rest-widget-1234"), (True, "widget-1234")])
+def test_only_a_trusted_rest_caller_addresses_another_channels_conversation(trusted, expected):
+    assert rest_message({"sender": "widget-1234", "message": " Hallo "}, trusted) == RestMessage(expected, "Hallo")

@@ -60,3 +60,10 @@ def test_no_other_module_reads_the_environment():
                if re.search(r"os\.environ\b|os\.getenv|environ\.get", path.read_text(encoding="utf-8"))]
     # servers.py passes the environment on to the processes it starts; it reads nothing.
     assert sorted(readers) == ["bot/settings.py", "bot/tooling/servers.py"]
+
+
+def test_tokens_are_none_unless_set_and_then_long_enough():
+    assert Settings.from_env({}).rest_token is None and Settings.from_env({}).actions_token is None
+    assert Settings.from_env({"LOKET_REST_TOKEN": "a" * 32}).rest_token == "a" * 32
+    with pytest.raises(SettingsError, match="LOKET_ACTIONS_TOKEN"):
+        Settings.from_env({"LOKET_ACTIONS_TOKEN": "short"})

@@ -1,0 +1,63 @@
+"""Rasa's REST channel, with the checks a public service needs: a bad body gets 400
+(not 500), a caller without the REST token gets a namespace of its own, and nothing
+reads more than MAX_BODY_BYTES. Registered in credentials.yml in place of `rest:`,
+at the same address (/webhooks/rest/webhook)."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.messages import BadRequest, rest_message
+from bot.settings import MAX_BODY_BYTES, settings
+
+logger = logging.getLogger(__name__)
+
+
+def bearer_token_matches(header: str | None, token: str | None) -> bool:
+    """`Authorization: Bearer <token>`, compared in constant time."""
+    if not token or not header or not header.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
+
+
+def _error(message: str, status: int) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+class LoketRestInput(RestInput):
+    """The REST channel (name "rest"), checked."""
+
+    def __init__(self) -> None:
+        self._token = settings().rest_token
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rest = Blueprint("loket_rest", __name__)
+
+        @rest.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @rest.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _error(f"the body is larger than {MAX_BODY_BYTES} bytes", 413)
+            try:
+                body = json.loads(request.body or b"null")
+                message = rest_message(body, bearer_token_matches(request.headers.get("Authorization"), self._token))
+            except (BadRequest, ValueError) as error:
+                return _error(str(error) if isinstance(error, BadRequest) else "the body must be JSON", 400)
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(message.text, collector, message.sender, input_channel=self.name()))
+            return response.json(collector.messages)
+
+        return rest
