@@ -54,7 +54,7 @@ class CheckFormValidation(FormValidationAction, ABC):
             return []
         questions = checks().questions[self.scheme]
         answers = {question.name: tracker.get_slot(question.slot) for question in questions}
-        on_island = bool(tracker.get_slot("island") or checks().island_of(answers.get("place")))
+        on_island = bool(checks().known_island(tracker.get_slot("island")) or checks().island_of(answers.get("place")))
         return still_to_ask(questions, answers, on_island)
 
     async def get_extraction_events(

@@ -7,6 +7,7 @@ lists the same names (a unit test keeps the two equal).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -44,6 +45,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DATABASE_URL", "sqlite:///var/loket.db",
              "knowledge database, any SQLAlchemy URL (`postgresql://user:pw@host/loket`)"),
     Variable("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db", "Rasa's conversation store, a SQLAlchemy URL"),
+    Variable("LOKET_RETENTION_DAYS", "30",
+             "conversations whose last message is older are deleted while the server runs (and by `loket purge`)"),
+    Variable("LOKET_PURGE_INTERVAL_SECONDS", "3600", "how often `loket serve` deletes old conversations"),
     Variable("LOKET_PORT", "5005", "Rasa server (REST channel at `/webhooks/rest/webhook`, widget at `/chat/`)"),
     Variable("LOKET_ACTIONS_PORT", "5055", "action server"),
     Variable("LOKET_ACTIONS_HOST", "127.0.0.1",
@@ -53,6 +57,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("LOKET_REST_TOKEN", "",
              "random when unset; a bearer token that lets a caller (the Telegram adapter, `loket chat`) address "
              "any conversation over REST; without it a REST sender id gets a `rest-` namespace of its own"),
+    Variable("LOKET_RATE_LIMIT", "20",
+             "messages a minute per conversation (widget, Telegram chat, REST sender); 0 turns it off"),
+    Variable("LOKET_FLOOD_LIMIT", "600", "requests a minute per client address to the widget and REST; 0 turns it off"),
+    Variable("LOKET_TRUSTED_PROXIES", "",
+             "addresses or networks of the proxy in front (nginx), the only ones whose X-Forwarded-For is believed"),
     Variable("LOKET_ALLOWED_ORIGINS", "",
              "sites allowed to embed the widget (CORS), e.g. `https://www.gemeente.nl https://bibliotheek.nl`; "
              "`*` allows all"),
@@ -73,12 +82,17 @@ VARIABLES: tuple[Variable, ...] = (
 class Settings:
     database_url: str
     tracker_database_url: str | None  # None: SQLite in var/
+    retention_days: int
+    purge_interval_seconds: int
     port: int
     actions_port: int
     actions_host: str
     actions_token: str | None  # None: `loket serve` makes one for the processes it starts
     rest_token: str | None  # None: likewise
     allowed_origins: tuple[str, ...]
+    rate_limit: int
+    flood_limit: int
+    trusted_proxies: tuple[str, ...]
     rasa_url: str
     telegram_bot_token: str | None
     telegram_webhook_url: str | None
@@ -108,12 +122,17 @@ class Settings:
         return cls(
             database_url=str(get("DATABASE_URL")).replace("sqlite:///var/", f"sqlite:///{VAR_DIR}/", 1),
             tracker_database_url=env.get("TRACKER_DATABASE_URL", "").strip() or None,
+            retention_days=get("LOKET_RETENTION_DAYS", _positive),  # type: ignore[arg-type]
+            purge_interval_seconds=get("LOKET_PURGE_INTERVAL_SECONDS", _positive),  # type: ignore[arg-type]
             port=port,  # type: ignore[arg-type]
             actions_port=get("LOKET_ACTIONS_PORT", _port),  # type: ignore[arg-type]
             actions_host=str(get("LOKET_ACTIONS_HOST")),
             actions_token=get("LOKET_ACTIONS_TOKEN", _token) or None,  # type: ignore[arg-type]
             rest_token=get("LOKET_REST_TOKEN", _token) or None,  # type: ignore[arg-type]
             allowed_origins=get("LOKET_ALLOWED_ORIGINS", _origins) or (),  # type: ignore[arg-type]
+            rate_limit=get("LOKET_RATE_LIMIT", _count),  # type: ignore[arg-type]
+            flood_limit=get("LOKET_FLOOD_LIMIT", _count),  # type: ignore[arg-type]
+            trusted_proxies=get("LOKET_TRUSTED_PROXIES", _addresses) or (),  # type: ignore[arg-type]
             rasa_url=str(get("LOKET_RASA_URL")).replace("$LOKET_PORT", str(port)).rstrip("/"),
             telegram_bot_token=token,
             telegram_webhook_url=webhook_url,
@@ -122,6 +141,11 @@ class Settings:
             telegram_api_url=str(get("TELEGRAM_API_URL")),
             telegram_undelivered_file=undelivered if undelivered.is_absolute() else PROJECT_DIR / undelivered,
         )
+
+    @property
+    def tracker_url(self) -> str:
+        """The conversation store as a SQLAlchemy URL (SQLite in var/ unless set)."""
+        return self.tracker_database_url or f"sqlite:///{VAR_DIR / 'tracker.db'}"
 
     @property
     def rest_url(self) -> str:
@@ -136,6 +160,29 @@ def _token(name: str, raw: str) -> str | None:
     if not _SECRET.fullmatch(raw) or len(raw) < 16:
         raise SettingsError(f"{name} must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -")
     return raw
+
+
+def _count(name: str, raw: str) -> int:
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number (0 turns it off), not {raw!r}")
+    return int(raw)
+
+
+def _addresses(name: str, raw: str) -> tuple[str, ...]:
+    found = tuple(part for part in raw.replace(",", " ").split() if part)
+    for address in found:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError as error:
+            raise SettingsError(f"{name}: {address!r} is not an address or network such as 10.0.0.5 or "
+                                "172.18.0.0/16") from error
+    return found
+
+
+def _positive(name: str, raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 def _port(name: str, raw: str) -> int:

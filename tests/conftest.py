@@ -11,6 +11,9 @@ import yaml
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_valid_knowledge
 from bot.knowledge.store import make_engine, save_knowledge
 
+# The project's own PostgreSQL (scripts/postgres): `postgres_url`, `database_backend_url`.
+pytest_plugins = ["tests.postgres"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--reports", metavar="DIR", default=None,

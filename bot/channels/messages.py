@@ -13,6 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.dialogue.names import FORGET_INTENT, FORGET_MARK, PRIVACY_INTENT, payload
+from bot.language.text import strip_accents
+from bot.privacy.statement import delete_commands
+
 MAX_MESSAGE_CHARS = 2000
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -126,11 +130,18 @@ def message_text(value: object, field: str) -> str:
         raise BadRequest(f"{field} must be a non-empty string")
     if len(value) > MAX_MESSAGE_CHARS:
         raise BadRequest(f"{field} is longer than {MAX_MESSAGE_CHARS} characters")
+    if not _valid_unicode(value):
+        raise BadRequest(f"{field} must be valid Unicode text")
+    return value.strip()
+
+
+def _valid_unicode(value: str) -> bool:
+    """No lone surrogates ("\ud800" in JSON): they cannot be stored or logged."""
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise BadRequest(f"{field} must be valid Unicode text") from error
-    return value.strip()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def conversation_id(value: object) -> str:
@@ -176,8 +187,38 @@ def rest_message(body: object, trusted: bool) -> RestMessage:
     if not isinstance(body, Mapping):
         raise BadRequest('the body must be a JSON object such as {"sender": "me", "message": "Hallo"}')
     sender, text = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
+            or not _valid_unicode(sender):
         raise BadRequest(f"sender must be a non-empty string of at most {MAX_SENDER_CHARS} characters")
     text = message_text(text, "message")
     sender = sender.strip()
     return RestMessage(sender if trusted else sender_id("rest", sender), text)
+
+
+# Commands people type, in any of the three languages, and the payload each becomes.
+# The delete commands come from the privacy statement (knowledge/privacy.yml).
+PRIVACY_COMMANDS = frozenset({"privacy", "privasidat"})
+
+
+def _forget_commands() -> frozenset[str]:
+    words = {command.removeprefix("/") for command in delete_commands().values()}
+    return frozenset(words | {strip_accents(word) for word in words})
+
+
+def command_payload(text: str) -> str | None:
+    """ "/vergeet", "/forget", "/lubidá" -> "/forget"; "/privacy" -> "/privacy"; else None."""
+    word = text.strip().lower()
+    if not word.startswith("/") or " " in word:
+        return None
+    word = word[1:].split("@", 1)[0]  # "/vergeet@LoketBot" in a Telegram group
+    if word in _forget_commands():
+        return payload(FORGET_INTENT)
+    if word in PRIVACY_COMMANDS:
+        return payload(PRIVACY_INTENT)
+    return None
+
+
+def without_forget_mark(raw_messages: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], bool]:
+    """The bot's messages without action_forget's mark, and whether it was there."""
+    kept = [message for message in raw_messages if message.get("custom") != FORGET_MARK]
+    return kept, len(kept) != len(raw_messages)

@@ -17,7 +17,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messages import BadRequest, rest_message
+from bot.channels.forgetting import forget_conversation
+from bot.channels.messages import BadRequest, command_payload, rest_message, without_forget_mark
+from bot.channels.rate_limits import channel_limits, client_address
+from bot.privacy import redact_text
 from bot.settings import MAX_BODY_BYTES, settings
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class LoketRestInput(RestInput):
 
     def __init__(self) -> None:
         self._token = settings().rest_token
+        self._limits = channel_limits()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         rest = Blueprint("loket_rest", __name__)
@@ -53,11 +57,22 @@ class LoketRestInput(RestInput):
                 return _error(f"the body is larger than {MAX_BODY_BYTES} bytes", 413)
             try:
                 body = json.loads(request.body or b"null")
-                message = rest_message(body, bearer_token_matches(request.headers.get("Authorization"), self._token))
-            except (BadRequest, ValueError) as error:
+                trusted = bearer_token_matches(request.headers.get("Authorization"), self._token)
+                message = rest_message(body, trusted)
+            except (BadRequest, ValueError, RecursionError) as error:  # RecursionError: JSON nested too deep
                 return _error(str(error) if isinstance(error, BadRequest) else "the body must be JSON", 400)
+            if not trusted:  # the adapter with the token limits its own chats
+                decision = await self._limits.allow_async(message.sender, client_address(self._limits, request))
+                if not decision.allowed:
+                    return response.json({"error": "too many messages", "retry_after": decision.retry_after},
+                                         status=429, headers={"Retry-After": decision.retry_after_header})
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(message.text, collector, message.sender, input_channel=self.name()))
-            return response.json(collector.messages)
+            # Personal data never reaches Rasa, so neither its store nor its logs.
+            text = command_payload(message.text) or redact_text(message.text)
+            await on_new_message(UserMessage(text, collector, message.sender, input_channel=self.name()))
+            replies, forgotten = without_forget_mark(collector.messages)
+            if forgotten:  # after the turn, so Rasa does not write it back
+                forget_conversation(request.app.ctx.agent.tracker_store, message.sender)
+            return response.json(replies)
 
         return rest

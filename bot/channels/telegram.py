@@ -23,6 +23,7 @@ import aiohttp
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.channels.rate_limits import RateLimits
 from bot.channels.telegram_delivery import Deliverer, rate_limiter
 from bot.channels.telegram_handlers import ChatLanguages, OnePerChat, TelegramHandlers
 from bot.channels.telegram_rasa import RasaClient
@@ -59,7 +60,8 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     async with aiohttp.ClientSession() as session:
         handlers = TelegramHandlers(RasaClient(settings.rest_url, session, token=settings.rest_token),
-                                    Deliverer(settings.telegram_undelivered_file), ChatLanguages(project_detector()))
+                                    Deliverer(settings.telegram_undelivered_file), ChatLanguages(project_detector()),
+                                    RateLimits(settings.rate_limit, flood_per_address_per_minute=0))
         application = build_application(settings, handlers)
         async with application:
             await application.start()

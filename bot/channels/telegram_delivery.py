@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter
 
+from bot.privacy import redact_text
+
 logger = logging.getLogger("loket.telegram")
 T = TypeVar("T")
 RETRIES_AFTER_429 = 4  # five attempts in all, as for 5xx
@@ -71,6 +73,7 @@ class Deliverer:
     def _give_up(self, what: str, record: dict[str, Any], error: Exception, attempts: int) -> None:
         logger.error("%s not delivered after %d attempt(s): %s; kept in %s", what, attempts, error, self.undelivered)
         self.undelivered.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"time": time.time(), "what": what, "error": str(error), **record}
+        entry = {"time": time.time(), "what": what, "error": str(error),
+                 **{key: redact_text(value) if isinstance(value, str) else value for key, value in record.items()}}
         with self.undelivered.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from telegram import User
 
 from bot import LANGUAGES
-from bot.channels.messages import BotMessage, Button
+from bot.channels.messages import BotMessage, Button, command_payload
+from bot.channels.rate_limits import RATE_LIMITED
 from bot.dialogue.names import switch_language_payload
 from bot.i18n import N_, gettext
 from bot.language.detection import named_language
@@ -33,6 +34,8 @@ NOTICES: dict[str, str] = {
     "edited": N_("You changed a message. I only read new messages, so please send your question again."),
     "channel": N_("Loket answers in a private chat. Send me a message there."),
     "expired": N_("This button no longer works. Please type your question."),
+    "rate_limited": RATE_LIMITED,
+    "too_long": N_("Your message is too long. Please use fewer words."),  # the assistant reads 2,000 characters
     "unavailable": N_("Loket cannot answer right now. Please try again later, or ask an Informatiepunt Digitale "
                    "Overheid in the library."),
 }
@@ -99,6 +102,9 @@ def command_texts(text: str, language_hint: str | None) -> tuple[str, ...] | Non
     """
     if not text.startswith("/") or len(text) < 2 or not text[1].isalpha():
         return None
+    fixed = command_payload(text)  # /vergeet, /forget, /lubidá, /privacy
+    if fixed is not None:
+        return (fixed,)
     command, _, argument = text[1:].partition(" ")
     command = command.split("@", 1)[0].lower()
     if command == "start":

@@ -27,7 +27,8 @@ from telegram.ext import (
 
 from bot import DEFAULT_LANGUAGE
 from bot.channels.locks import ConversationLocks
-from bot.channels.messages import BotMessage, sender_id
+from bot.channels.messages import MAX_MESSAGE_CHARS, BotMessage, sender_id
+from bot.channels.rate_limits import RateLimits
 from bot.channels.rest import AssistantUnavailable
 from bot.channels.telegram_buttons import keyboard, payload
 from bot.channels.telegram_delivery import Deliverer
@@ -92,10 +93,13 @@ class ChatLanguages:
 
 
 class TelegramHandlers:
-    def __init__(self, rasa: RasaClient, deliverer: Deliverer, languages: ChatLanguages) -> None:
+    def __init__(self, rasa: RasaClient, deliverer: Deliverer, languages: ChatLanguages,
+                 limits: RateLimits | None = None) -> None:
         self.rasa = rasa
         self.deliverer = deliverer
         self.languages = languages
+        # Per chat only: every update comes from Telegram's servers, so no address limit.
+        self.limits = limits or RateLimits(flood_per_address_per_minute=0)
 
     def handlers(self) -> list[BaseHandler[Update, Any, None]]:
         """In order: the first that matches an update handles it; an update none matches is ignored."""
@@ -160,6 +164,12 @@ class TelegramHandlers:
     # ---- answering ----
 
     async def _ask(self, bot: Bot, chat_id: int, hint: str | None, texts: Sequence[str]) -> None:
+        if not (await self.limits.allow_async(sender_id("telegram", chat_id))).allowed:
+            await self._say(bot, chat_id, "rate_limited", hint)
+            return
+        if any(len(text) > MAX_MESSAGE_CHARS for text in texts):  # Telegram allows 4,096; Loket reads 2,000
+            await self._say(bot, chat_id, "too_long", hint)
+            return
         for text in texts:
             try:
                 replies = await self.rasa.ask(sender_id("telegram", chat_id), text)

@@ -31,7 +31,11 @@ def webhook_app(application: Application, secret: str | None) -> web.Application
             return web.json_response({"error": "wrong or missing secret token"}, status=403)
         try:
             update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, or not an Update
+            if update is None or not _texts_are_text(update):
+                raise ValueError("not an update Loket can read")
+        # Not JSON, nested too deep, not an Update, or a field PTB cannot convert (a date
+        # beyond time_t): Telegram never sends these, so whoever did gets a 400.
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError, OSError):
             return web.json_response({"error": "the body must be a JSON update"}, status=400)
         await application.update_queue.put(update)
         return web.json_response({"ok": True})
@@ -40,6 +44,14 @@ def webhook_app(application: Application, secret: str | None) -> web.Application
     app.router.add_post(WEBHOOK_PATH, receive)
     app.router.add_get("/health", lambda _: web.json_response({"status": "ok"}))
     return app
+
+
+def _texts_are_text(update: Update) -> bool:
+    """PTB keeps whatever type a field had; Loket's handlers read text and captions as strings."""
+    message = update.message or update.edited_message or update.channel_post
+    if message is None:
+        return True
+    return all(value is None or isinstance(value, str) for value in (message.text, message.caption))
 
 
 async def serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:

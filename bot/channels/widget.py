@@ -26,18 +26,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import LANGUAGES
+from bot.channels.forgetting import forget_conversation
 from bot.channels.locks import ConversationLocks
 from bot.channels.messages import (
     BadRequest,
     bot_messages,
+    command_payload,
     conversation_history,
     conversation_id,
     incoming_message,
     replies_to,
     sender_id,
+    without_forget_mark,
 )
+from bot.channels.rate_limits import channel_limits, client_address
 from bot.channels.widget_labels import widget_labels
-from bot.dialogue.names import switch_language_payload
+from bot.dialogue.names import FORGET_INTENT, PRIVACY_INTENT, payload, switch_language_payload
+from bot.privacy import redact_text
 from bot.settings import MAX_BODY_BYTES
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -59,6 +64,7 @@ def widget_script() -> str:
     config = {
         "labels": widget_labels(),
         "switch": {language: switch_language_payload(language) for language in LANGUAGES},
+        "commands": {"privacy": payload(PRIVACY_INTENT), "forget": payload(FORGET_INTENT)},
     }
     script = (STATIC_DIR / "loket.js").read_text(encoding="utf-8")
     return script.replace(LABELS_PLACEHOLDER, json.dumps(config, ensure_ascii=False, separators=(",", ":")))
@@ -86,6 +92,7 @@ class WidgetInput(InputChannel):
         }
         # One message at a time per conversation, so a resent message is seen as handled.
         self._lock = ConversationLocks()
+        self._limits = channel_limits()
 
 
     def _file(self, name: str) -> HTTPResponse:
@@ -125,25 +132,35 @@ class WidgetInput(InputChannel):
             try:
                 body = json.loads(request.body or b"null")
                 message = incoming_message(body)
-            except (BadRequest, ValueError) as error:
+            except (BadRequest, ValueError, RecursionError) as error:  # RecursionError: JSON nested too deep
                 return _json_error(str(error) if isinstance(error, BadRequest) else "the body must be JSON", 400)
             sender = sender_id("widget", message.conversation_id)
             async with self._lock(sender):
                 handled = replies_to(await _events(request, sender), message.message_id)
                 if handled is not None:
                     return response.json({"messages": [reply.as_dict() for reply in handled], "repeated": True})
+                # After the resend check: a resent message that was handled costs nothing.
+                decision = await self._limits.allow_async(sender, client_address(self._limits, request))
+                if not decision.allowed:  # the widget keeps the message and sends it again after Retry-After
+                    return response.json({"error": "too many messages", "retry_after": decision.retry_after},
+                                         status=429, headers={"Retry-After": decision.retry_after_header,
+                                                              "Cache-Control": "no-store"})
                 collector = CollectingOutputChannel()
                 try:
+                    # Personal data never reaches Rasa, so neither its store nor its logs.
                     await on_new_message(UserMessage(
-                        message.text, collector, sender, input_channel=self.name(),
-                        message_id=message.message_id,
-                        metadata={"shown_as": message.shown_as} if message.shown_as else None,
+                        command_payload(message.text) or redact_text(message.text), collector, sender,
+                        input_channel=self.name(), message_id=message.message_id,
+                        metadata={"shown_as": redact_text(message.shown_as)} if message.shown_as else None,
                     ))
                 except Exception:  # noqa: BLE001 - the widget shows its error state and resends
                     logger.exception("widget message %s of %s failed", message.message_id, sender)
                     return _json_error("the assistant could not handle this message", 500)
-            replies = bot_messages(collector.messages)
-            return response.json({"messages": [reply.as_dict() for reply in replies]},
+                raw_replies, forgotten = without_forget_mark(collector.messages)
+                if forgotten:  # after the turn, so Rasa does not write it back
+                    forget_conversation(request.app.ctx.agent.tracker_store, sender)
+            replies = bot_messages(raw_replies)
+            return response.json({"messages": [reply.as_dict() for reply in replies], "forgotten": forgotten},
                                  headers={"Cache-Control": "no-store"})
 
         return widget

@@ -7,7 +7,9 @@ so the widget's labels have one place and change with the widget's language.
 from __future__ import annotations
 
 from bot import LANGUAGE_NAMES, LANGUAGES
+from bot.channels.rate_limits import RATE_LIMITED
 from bot.i18n import N_, gettext
+from bot.privacy.statement import delete_button_label, link_label
 
 WIDGET_MESSAGES: dict[str, str] = {
     "title": N_("Loket"),
@@ -37,6 +39,7 @@ def widget_labels() -> dict[str, dict[str, str]]:
     """{language: {label key: text}} for the widget script."""
     return {
         language: {key: gettext(language, message) for key, message in WIDGET_MESSAGES.items()}
-        | {"language_name": LANGUAGE_NAMES[language]}
+        | {"language_name": LANGUAGE_NAMES[language], "rate_limited": gettext(language, RATE_LIMITED),
+           "privacy": link_label(language), "forget": delete_button_label(language)}
         for language in LANGUAGES
     }

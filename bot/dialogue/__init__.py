@@ -3,6 +3,11 @@ fallback options, the fixed responses, and the names that tie topics to intents.
 
 from bot.dialogue.answers import Answers, Option, answers_from_database
 from bot.dialogue.names import (
+    COMMAND_INTENTS,
+    FORGET_CANCELLED_INTENT,
+    FORGET_CONFIRMED_INTENT,
+    FORGET_MARK,
+    SESSION_SLOTS,
     check_form,
     check_payload,
     payload,
@@ -13,6 +18,11 @@ from bot.dialogue.names import (
 )
 
 __all__ = [
+    "COMMAND_INTENTS",
+    "FORGET_CANCELLED_INTENT",
+    "FORGET_CONFIRMED_INTENT",
+    "FORGET_MARK",
+    "SESSION_SLOTS",
     "Answers",
     "Option",
     "answers_from_database",

@@ -48,3 +48,18 @@ def check_form(scheme: str) -> str:
 def validate_check_form(scheme: str) -> str:
     """The action that reads the answers of a check's form (Rasa's naming)."""
     return f"validate_{check_form(scheme)}"
+
+
+# Payload-only intents: sent by a button or a channel command, never classified, so
+# they need no training examples. The channels map the commands people type
+# ("/vergeet", "/forget", "/lubidá"; "/privacy") onto them.
+FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT = "forget", "forget_confirmed", "forget_cancelled"
+PRIVACY_INTENT = "privacy"
+COMMAND_INTENTS = (FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT, PRIVACY_INTENT)
+# What action_forget adds to its reply, so that the channel deletes the conversation
+# once Rasa has saved the turn (a deletion inside the action would be written back).
+FORGET_MARK = {"loket": "forget"}
+
+# The slot policy: what a new session keeps. Language and place carry over; the
+# answers of a half-finished check, and everything else, do not.
+SESSION_SLOTS = ("language", "language_choice", "island")

@@ -21,4 +21,5 @@ RESPONSES: dict[str, str] = {
     "utter_out_of_scope": N_(
         "Sorry, I can't answer that. I help with government schemes such as rent benefit, the Warmtefonds"
         " or DigiD. For personal help, visit an Informatiepunt Digitale Overheid in the library (free)."),
+    "utter_forget_cancelled": N_("All right, I keep the conversation. Ask me anything."),
 }

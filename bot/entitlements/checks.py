@@ -92,6 +92,11 @@ class Checks:
                    for name in place.names}
         return AnswerReader(EntityFinder({}, islands), self.questions[scheme])
 
+    def known_island(self, key: object) -> str | None:
+        """`key` if it names an island of the knowledge base (a slot may hold anything)."""
+        place = self.knowledge.places.get(key) if isinstance(key, str) else None
+        return key if place is not None and place.kind == "island" else None  # type: ignore[return-value]
+
     def island_of(self, place: object) -> str | None:
         return find_island(self.knowledge, place if isinstance(place, str) else None)
 
@@ -116,7 +121,7 @@ class Checks:
         for question in self.questions[scheme]:
             raw = answers.get(question.name)
             values[question.name] = _PARSERS[question.kind](question.name, None if raw == UNKNOWN else raw)
-        island = island or find_island(self.knowledge, values.get("place"))
+        island = self.known_island(island) or find_island(self.knowledge, values.get("place"))
         if scheme == "huurtoeslag":
             return HuurtoeslagCase(year=year or self.default_year(scheme) or 0, island=island, **values)
         return WarmtefondsCase(island=island, **values)

@@ -115,8 +115,9 @@ def named_language(text: str) -> str | None:
 
 def conversation_language(choice: str | None, detected: str | None, current: str | None) -> str:
     """The language to answer in: an explicit choice wins until changed, then what the
-    last message was written in, then what the conversation had."""
-    return choice or detected or current or DEFAULT_LANGUAGE
+    last message was written in, then what the conversation had. A value that is not
+    one of Loket's languages (a payload such as {"language_choice": "xx"}) counts as none."""
+    return next((language for language in (choice, detected, current) if language in LANGUAGES), DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)

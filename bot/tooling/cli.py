@@ -8,6 +8,7 @@
     loket lang < messages.txt            the language of each line
     loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
     loket check huurtoeslag|warmtefonds ...  an entitlement check with reasons and sources
+    loket purge [--older-than DAYS]      delete old conversations (default: LOKET_RETENTION_DAYS)
     loket serve                          start the action server and the Rasa server
                                          (and the Telegram adapter when TELEGRAM_BOT_TOKEN is set)
     loket telegram                       only the Telegram adapter, against a running Rasa server
@@ -25,6 +26,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
@@ -37,6 +39,7 @@ from bot.knowledge.render import source_info, topic_details
 from bot.knowledge.store import database_url, load_knowledge, make_engine, save_knowledge
 from bot.language import detect_lines, project_detector
 from bot.language.examples import all_examples
+from bot.privacy import deployment, purge
 from bot.settings import MODEL_FILE, PROJECT_DIR, REPORTS_DIR, SettingsError, settings
 from bot.tooling.rasa_files import generated_files, write_if_changed
 from bot.tooling.servers import PortTaken, Servers
@@ -66,6 +69,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     messages = [str(problem) for problem in problems] + [f"nlu_data: {gap}" for gap in _training_gaps(knowledge)]
     for message in messages:
         print(message)
+    if deployment().is_example:  # a note, not a problem: the demo runs on the example values
+        print("note: knowledge/deployment.yml still names the example controller and contact; a deployer fills "
+              "them in (the privacy statement shows them)")
     facts = sum(len(topic.facts) for topic in knowledge.topics.values())
     print(f"{len(knowledge.topics)} topics, {facts} facts, {len(messages)} problem(s)")
     return EXIT_PROBLEMS if messages else EXIT_OK
@@ -220,6 +226,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    config = settings()
+    days = config.retention_days if args.older_than is None else args.older_than
+    if days < 0:
+        print("--older-than takes a number of days of 0 or more", file=sys.stderr)
+        return EXIT_PROBLEMS
+    engine = create_engine(config.tracker_url, future=True)
+    try:
+        removed = purge(engine, days)
+    except SQLAlchemyError as error:
+        print(f"could not reach the conversation store: {error.__class__.__name__}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    finally:
+        engine.dispose()
+    print(f"removed {removed.conversations} conversation(s) and {removed.events} event(s) "
+          f"whose last message is older than {days:g} day(s)")
+    return EXIT_OK
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     text = _message_text(args)
     if not text:
@@ -357,6 +382,11 @@ def parser() -> argparse.ArgumentParser:
     lookup.set_defaults(func=cmd_lookup)
 
     sub.add_parser("lang", help="the language (nl, pap, en) of each line on stdin").set_defaults(func=cmd_lang)
+
+    purge_parser = sub.add_parser("purge", help="delete conversations older than the retention period")
+    purge_parser.add_argument("--older-than", type=float, metavar="DAYS",
+                              help="default: LOKET_RETENTION_DAYS (30)")
+    purge_parser.set_defaults(func=cmd_purge)
 
     evaluate = sub.add_parser("evaluate", help="intent F1 per language on the held-out sets; reports/ ")
     evaluate.add_argument("--model", default=str(MODEL_FILE))

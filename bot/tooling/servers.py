@@ -6,12 +6,14 @@ assistant a test talks to is started exactly the way a user's is.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,11 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.privacy.retention import purge
 from bot.settings import LOG_DIR, MAX_BODY_BYTES, MODELS_DIR, PROJECT_DIR, VAR_DIR, settings
 
 STARTUP_TIMEOUT_SECONDS = 240.0
+logger = logging.getLogger("loket.servers")
 
 
 def free_port() -> int:
@@ -83,7 +89,11 @@ class Servers:
     # The tokens the processes share: from the settings, else random for this run.
     rest_token: str = field(default_factory=lambda: settings().rest_token or secrets.token_urlsafe(32))
     actions_token: str = field(default_factory=lambda: settings().actions_token or secrets.token_urlsafe(32))
+    # Conversations older than this are deleted while the servers run, checked this often.
+    retention_days: float = field(default_factory=lambda: settings().retention_days)
+    purge_interval: float = field(default_factory=lambda: settings().purge_interval_seconds)
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _purging: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -176,7 +186,32 @@ class Servers:
             if process.poll() is not None:
                 raise RuntimeError(f"{process.args[0]} exited with {process.returncode}; see logs in {self.log_dir}")
 
+    @property
+    def tracker_database(self) -> str:
+        return self.tracker_url or f"sqlite:///{VAR_DIR / 'tracker.db'}"
+
+    def start_purging(self) -> None:
+        """Delete old conversations now and every `purge_interval` seconds, until stop()."""
+        self._purging.clear()
+        threading.Thread(target=self._purge_loop, name="loket-purge", daemon=True).start()
+
+    def _purge_loop(self) -> None:
+        engine = create_engine(self.tracker_database, future=True)
+        try:
+            while not self._purging.is_set():
+                try:
+                    removed = purge(engine, self.retention_days)
+                    if removed.conversations:
+                        logger.info("deleted %d conversation(s), %d event(s) older than %s days",
+                                    removed.conversations, removed.events, self.retention_days)
+                except SQLAlchemyError as error:  # the store may be busy or not there yet: next time
+                    logger.warning("could not delete old conversations: %s", error)
+                self._purging.wait(self.purge_interval)
+        finally:
+            engine.dispose()
+
     def stop(self) -> None:
+        self._purging.set()
         for process in self._processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -193,6 +228,7 @@ class Servers:
         try:
             self.wait_until_ready()
             self.start_telegram()
+            self.start_purging()
         except BaseException:
             self.stop()
             raise

@@ -339,3 +339,46 @@ def test_screenshots(browser, assistant, reports_dir, width, language, question,
     page.screenshot(path=str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     context.close()
+
+
+def test_delete_this_conversation_asks_first_then_forgets_it_here_and_on_the_server(page, assistant):
+    ask(page, "Wat is huurtoeslag?")
+    wait_for_answers(page, 2)
+    before = page.evaluate("localStorage.getItem('loket:conversation')")
+    page.get_by_role("button", name="Verwijder dit gesprek").click()
+    wait_for_answers(page, 3)
+    page.get_by_role("button", name="Ja, verwijder het").click()
+    expect(bot_messages(page).last).to_contain_text("verwijderd")
+    after = page.evaluate("localStorage.getItem('loket:conversation')")
+    assert after and after != before  # this browser keeps nothing of the old conversation
+    with urllib.request.urlopen(f"{assistant.url}/chat/history?conversation_id={before}") as response:  # noqa: S310
+        assert json.load(response)["messages"] == []
+
+
+def test_the_privacy_link_shows_the_statement_in_the_widgets_language(page):
+    page.get_by_role("button", name="English").click()
+    wait_for_answers(page, 2)
+    page.get_by_role("button", name="Privacy").click()
+    wait_for_answers(page, 3)
+    log = page.get_by_role("log")  # the statement comes as several messages, a paragraph each
+    expect(log).to_contain_text("Wbp BES")
+    expect(log).to_contain_text("/forget")
+    expect(log).to_contain_text("not talking to a person")  # AI Act, Art. 50
+
+
+def test_over_the_rate_limit_the_widget_says_so_and_sends_the_message_later(page, assistant):
+    refused = []
+
+    def refuse_first(route):
+        if not refused:
+            refused.append(route.request.post_data)
+            route.fulfill(status=429, headers={"Retry-After": "1"}, json={"error": "too many messages"})
+        else:
+            route.continue_()
+
+    page.route("**/chat/webhook", refuse_first)
+    ask(page, "Wat is huurtoeslag?")
+    expect(page.get_by_role("status")).to_contain_text("snel")  # "Je stuurt heel snel berichten ..."
+    wait_for_answers(page, 2)  # sent again after Retry-After, nothing lost
+    expect(page.locator(".msg.user")).to_have_count(1)
+    assert len(refused) == 1

@@ -16,11 +16,13 @@ from bot.channels.messages import (
     RestMessage,
     UserMessage,
     bot_messages,
+    command_payload,
     conversation_history,
     incoming_message,
     replies_to,
     rest_message,
     sender_id,
+    without_forget_mark,
 )
 
 EVENTS = [
@@ -118,3 +120,22 @@ def test_a_rest_body_that_is_not_a_message_is_refused(body):
 @pytest.mark.parametrize("trusted, expected", [(False, "rest-widget-1234"), (True, "widget-1234")])
 def test_only_a_trusted_rest_caller_addresses_another_channels_conversation(trusted, expected):
     assert rest_message({"sender": "widget-1234", "message": " Hallo "}, trusted) == RestMessage(expected, "Hallo")
+
+
+@pytest.mark.parametrize("typed, expected", [("/vergeet", "/forget"), ("/Forget", "/forget"), ("/lubidá", "/forget"),
+                                             ("/lubida", "/forget"), ("/vergeet@LoketBot", "/forget"),
+                                             ("/privacy", "/privacy"), ("vergeet", None), ("/vergeet mij", None),
+                                             ("/huurtoeslag", None)])
+def test_the_forget_and_privacy_commands_of_three_languages(typed, expected):
+    assert command_payload(typed) == expected
+
+
+def test_the_forget_mark_is_taken_out_of_the_reply():
+    replies = [{"recipient_id": "x", "text": "Klaar"}, {"recipient_id": "x", "custom": {"loket": "forget"}}]
+    assert without_forget_mark(replies) == ([replies[0]], True)
+    assert without_forget_mark(replies[:1]) == (replies[:1], False)
+
+
+def test_a_sender_with_a_lone_surrogate_is_refused():
+    with pytest.raises(BadRequest):
+        rest_message({"sender": "\ud800", "message": "hallo"}, trusted=False)

@@ -151,3 +151,9 @@ def test_on_an_island_the_check_answers_with_the_topic_the_knowledge_base_names(
     result = checks.run(checks.from_answers("huurtoeslag", {}, year=2026, island="saba"))
     assert result.eligible is False
     assert result.details["instead"] == knowledge.topic("huurtoeslag").instead_in["caribisch_nederland"]
+
+
+@pytest.mark.parametrize("slot", [{"x": 1}, ["saba"], 5, "atlantis", "bonaire"])
+def test_an_island_slot_is_used_only_when_it_names_an_island(checks, slot):
+    case = checks.from_answers("huurtoeslag", {}, year=2026, island=slot)
+    assert case.island == ("bonaire" if slot == "bonaire" else None)

@@ -96,3 +96,9 @@ def test_any_change_to_the_detectors_inputs_changes_its_fingerprint(tmp_path, mo
 def test_the_detector_data_survives_the_model_file_format():
     data = build_detector_data({"nl": ["dit is een zin"], "pap": ["esaki ta un frase"], "en": ["this is a sentence"]})
     assert DetectorData.from_json(data.to_json()) == data
+
+
+@pytest.mark.parametrize("choice, detected, current, expected", [
+    ("xx", "en", "nl", "en"), (5, None, "pap", "pap"), ("<b>", None, None, "nl"), ("en", "nl", "pap", "en")])
+def test_a_language_loket_does_not_speak_is_no_choice(choice, detected, current, expected):
+    assert conversation_language(choice, detected, current) == expected

@@ -120,8 +120,12 @@
   ui.inputLabel = el("label", { "for": "loket-input", "data-label": "input" });
   ui.send = el("button", { type: "submit", "class": "send", "data-label": "send" });
   ui.form = el("form", {}, [el("div", { "class": "field" }, [ui.inputLabel, ui.input]), ui.send]);
+  // What is kept and how to delete it: the privacy statement and "delete this conversation".
+  ui.privacy = el("button", { type: "button", "class": "tool", "data-label": "privacy" });
+  ui.forget = el("button", { type: "button", "class": "tool", "data-label": "forget" });
+  ui.tools = el("div", { "class": "tools" }, [ui.privacy, ui.forget]);
   ui.panel = el("section", { "class": "panel", "aria-labelledby": "loket-title" },
-    [ui.header, ui.log, ui.status, ui.retry, ui.form]);
+    [ui.header, ui.log, ui.status, ui.retry, ui.form, ui.tools]);
 
   if (!pageMode) {
     ui.close = el("button", { type: "button", "class": "close", "data-label-aria": "close", text: "\u00d7" });
@@ -270,6 +274,11 @@
     request("webhook", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(message) })
       .then(function (response) {
         if (response.status === 400) { return { rejected: true }; }
+        if (response.status === 429) {  // too many messages: keep this one and send it again later
+          var error = new Error("rate limited");
+          error.waitSeconds = Number(response.headers.get("Retry-After")) || 60;
+          throw error;
+        }
         if (!response.ok) { throw new Error("status " + response.status); }
         return response.json();
       })
@@ -288,11 +297,17 @@
           (answer.messages || []).forEach(function (reply) { var node = addBot(reply, true); first = first || node; });
           setStatus("");
           if (first) { showFrom(first); } else { scrollToEnd(); }
+          if (answer.forgotten) { forgetLocally(); }
         }
         flush();
       })
-      .catch(function () {
+      .catch(function (error) {
         state.sending = false;
+        if (error && error.waitSeconds) {
+          setStatus("rate_limited");
+          state.retryTimer = setTimeout(flush, error.waitSeconds * 1000);
+          return;
+        }
         setStatus(navigator.onLine === false ? "offline" : "failed");
         state.retryTimer = setTimeout(flush, state.retryMs);
         state.retryMs = Math.min(state.retryMs * 2, MAX_RETRY_MS);
@@ -341,6 +356,15 @@
     send(CONFIG.switch[code], CONFIG.labels[code].language_name);
   }
 
+  // The server deleted the conversation: keep its goodbye on screen, but nothing of it
+  // in this browser (a shared library computer), and go on with a new conversation.
+  function forgetLocally() {
+    state.conversation = newId();
+    store.setItem("loket:conversation", state.conversation);
+    state.outbox = [];
+    saveOutbox();
+  }
+
   function startNewConversation() {
     state.conversation = newId();
     store.setItem("loket:conversation", state.conversation);
@@ -369,6 +393,8 @@
   });
   ui.retry.addEventListener("click", function () { state.retryMs = 1000; flush(); ui.input.focus(); });
   ui.newConversation.addEventListener("click", startNewConversation);
+  ui.privacy.addEventListener("click", function () { send(CONFIG.commands.privacy, label("privacy")); });
+  ui.forget.addEventListener("click", function () { send(CONFIG.commands.forget, label("forget")); });
   window.addEventListener("online", function () { state.retryMs = 1000; flush(); });
 
   showWelcome();
