@@ -86,10 +86,12 @@ test: $(MODEL) lint browser
 	$(PYTEST); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
-# Evaluation reports in reports/: intent F1 per language, language detection, and the
-# widget's screenshots and first-load size.
+# Evaluation reports in reports/: intent F1 per language, language detection,
+# redaction (recall on the sealed half, false positives), and the widget's screenshots
+# and first-load size.
 report: $(MODEL) browser
-	$(PYTEST) --reports=reports tests/test_understanding.py tests/e2e/test_widget.py
+	$(PYTEST) --reports=reports tests/test_understanding.py tests/unit/test_redaction.py tests/redaction \
+	  tests/e2e/test_widget.py
 
 # Time per turn on each channel, side by side: reports/channels_benchmark.md
 bench: $(MODEL)
