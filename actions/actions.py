@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import answers_from_database, check_form, check_payload, topic_for_intent
+from actions.checks import ActionReportCheck, checks, last_outcome
+from bot.dialogue import NON_TEXT_REPLY, answers_from_database, check_form, check_payload, topic_for_intent
 from bot.entitlements import SCHEMES, asks_for_check
 from bot.i18n import gettext
 
@@ -26,6 +27,8 @@ class ActionAnswerTopic(Action):
         return "action_answer_topic"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if _late_check_answer(tracker):  # "I am 30" after the check ended: not a question about the topic
+            return ActionReportCheck().after_check(dispatcher, tracker)
         answers = answers_from_database()
         topic = topic_for_intent(tracker.get_intent_of_latest_message())
         if not answers.knows(topic):
@@ -33,9 +36,15 @@ class ActionAnswerTopic(Action):
             return []
         language = _language(tracker) or "nl"
         has_check = topic in SCHEMES
-        wants_check = asks_for_check(tracker.latest_message.get("text") or "") or any(
+        text = tracker.latest_message.get("text") or ""
+        wants_check = asks_for_check(text) or any(
             entity.get("entity") == "check" for entity in tracker.latest_message.get("entities", [])
         )
+        fact_reply = answers.fact_question(topic, text, language) if has_check and wants_check else None
+        if fact_reply is not None:  # "Krijg ik nog huurtoeslag voor servicekosten?": the fact, then the check
+            buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
+            dispatcher.utter_message(text=fact_reply, buttons=buttons)
+            return [SlotSet("topic", topic)]
         if has_check and wants_check:
             dispatcher.utter_message(text=gettext(
                 language, "Let's check. I'll ask a few short questions; say 'stop' to stop. I never ask for your "
@@ -74,13 +83,61 @@ class ActionAnswerFollowUp(Action):
         return []
 
 
+def _late_check_answer(tracker: Tracker) -> bool:
+    """An answer to a check's question ("I am 30") that arrives after this session's check ended."""
+    if tracker.active_loop.get("name") or last_outcome(tracker) is None:
+        return False
+    return checks().is_bare_answer(tracker.latest_message.get("text") or "")
+
+
+def _referral(tracker: Tracker) -> str | None:
+    """The directory's answer to the latest message, if an organisation handles it."""
+    text = tracker.latest_message.get("text") or ""
+    return answers_from_database().referral(text, tracker.get_slot("island"), _language(tracker))
+
+
+class ActionReferOrganisation(Action):
+    """A task another organisation handles ("Wanneer krijg ik AOW?"): say who, and what to do."""
+
+    def name(self) -> str:
+        return "action_refer_organisation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        referral = _referral(tracker)
+        if referral is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
+            dispatcher.utter_message(text=referral)
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Outside the topics: the organisation that handles it if the directory knows one, else
+    the honest "I can't help with that" and the referral to a person."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if _late_check_answer(tracker):
+            return ActionReportCheck().after_check(dispatcher, tracker)
+        return ActionReferOrganisation().run(dispatcher, tracker, domain)
+
+
 class ActionDefaultAskAffirmation(Action):
-    """First stage of the two-stage fallback: offer the likeliest topics as buttons."""
+    """First stage of the two-stage fallback: a task the directory knows gets its organisation;
+    otherwise offer the likeliest topics as buttons."""
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if _late_check_answer(tracker):
+            return [*ActionReportCheck().after_check(dispatcher, tracker), UserUtteranceReverted()]
+        referral = _referral(tracker)
+        if referral is not None:
+            dispatcher.utter_message(text=referral)
+            return [UserUtteranceReverted()]
         message = tracker.latest_message
         ranking = [(item.get("name"), float(item.get("confidence", 0.0))) for item in message.get("intent_ranking", [])]
         language = _language(tracker)
@@ -120,6 +177,18 @@ class ActionDefaultFallback(Action):
             )
         )
         return [UserUtteranceReverted()]
+
+
+class ActionNonText(Action):
+    """A sticker or photo: ask for text in the conversation's language (else the app's)."""
+
+    def name(self) -> str:
+        return "action_non_text"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        language = _language(tracker) or next(tracker.get_latest_entity_values("language_hint"), None)
+        dispatcher.utter_message(text=gettext(language or "nl", NON_TEXT_REPLY))
+        return []
 
 
 class ActionDescribeCapabilities(Action):

@@ -6,6 +6,13 @@ knowledge/rules/ through `bot.entitlements`; the slots, forms and questions
 ask only for what is still missing, accept "weet ik niet", take corrections
 ("nee, 650 euro") and stop on "stop". They never ask for a name, BSN, address or
 date of birth.
+
+An unlikely answer ("ik ben 7") is asked back first: the form then requests the slot
+`check_confirm`, which has no question of its own (the validation action says "Did
+you mean ...?"), and keeps the answer there until yes or no. Values in the first
+message are answered with the rules they already meet. After the check, the short
+outcome stays in `check_outcome` for the session, so that an answer arriving late
+("I am 30") is told the check has ended and what it found.
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import answers_from_database, validate_check_form
-from bot.entitlements import Checks, InvalidAnswer, result_text, still_to_ask
+from bot.dialogue import answers_from_database, check_payload, validate_check_form
+from bot.entitlements import Checks, InvalidAnswer, Pending, outcome_summary, result_text, still_to_ask
 from bot.i18n import gettext
 
 DomainDict = dict[str, Any]
-BOOKKEEPING_SLOTS = ("check_stopped", "check_last_answered", "check_scheme")
+REQUESTED_SLOT = "requested_slot"
+CONFIRM_SLOT = "check_confirm"  # {"slot": ..., "value": ...}: an unlikely answer waiting for yes or no
+OUTCOME_SLOT = "check_outcome"  # what the last check of this session found (outcome_summary)
+BOOKKEEPING_SLOTS = ("check_stopped", "check_last_answered", "check_scheme", CONFIRM_SLOT)
 
 
 @cache
@@ -61,20 +71,25 @@ class CheckFormValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """The answers in the latest message: to the question asked, a correction of the
-        one before, or values given in passing (which never overwrite earlier answers)."""
-        asked = tracker.get_slot("requested_slot")
+        one before, values given in passing (which never overwrite earlier answers), or
+        yes/no to "Did you mean ...?"."""
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        confirming = asked == CONFIRM_SLOT
+        pending = Pending.from_slot(tracker.get_slot(CONFIRM_SLOT)) if confirming else None
         understood = checks().reader(self.scheme).read(
-            tracker.latest_message.get("text") or "", asked, tracker.get_slot("check_last_answered"))
+            tracker.latest_message.get("text") or "", None if confirming else asked,
+            tracker.get_slot("check_last_answered"), pending)
         if understood.stop:
             return [SlotSet("check_stopped", True)]
         language = _language(tracker)
+        if understood.problem is not None:
+            dispatcher.utter_message(text=understood.problem.text(language))
         events: list[EventType] = []
         for slot in await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain):
-            if understood.unreadable == slot:
-                dispatcher.utter_message(text=gettext(language, "Sorry, I could not read that answer."))
             if slot not in understood.values:
                 continue
-            if slot not in (asked, understood.corrected) and tracker.get_slot(slot) is not None:
+            if slot not in (asked, understood.corrected) and tracker.get_slot(slot) is not None and \
+                    not (pending and pending.slot == slot):
                 continue
             if understood.corrected == slot:
                 dispatcher.utter_message(text=gettext(language, "Thanks, I changed your earlier answer."))
@@ -82,15 +97,40 @@ class CheckFormValidation(FormValidationAction, ABC):
             # Slots travel as JSON: amounts as text ("1200.50"), read back with Decimal.
             events += [SlotSet(slot, str(value) if isinstance(value, Decimal) else value),
                        SlotSet("check_last_answered", slot)]
+        if understood.confirm is not None and understood.confirm_question is not None:
+            dispatcher.utter_message(text=understood.confirm_question.text(language))
+            events.append(SlotSet(CONFIRM_SLOT, understood.confirm.as_slot()))
+        elif confirming:
+            events.append(SlotSet(CONFIRM_SLOT, None))
+        if asked is None and understood.values:
+            self._rule_notes(dispatcher, tracker, events, language)
         return events
+
+    def _rule_notes(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType],
+                    language: str) -> None:
+        """When the check starts with values already given ("Ik ben 19 en mijn huur is 550
+        euro"): the rules those values meet, before the next question."""
+        slots = {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+        questions = checks().questions[self.scheme]
+        answers = {q.name: slots.get(q.slot, tracker.get_slot(q.slot)) for q in questions}
+        year = checks().year_for(self.scheme, tracker.get_slot("check_year"))
+        reply = checks().notes_reply(self.scheme, answers, year, language, checks().known_island(
+            tracker.get_slot("island")))
+        if reply:
+            dispatcher.utter_message(text=reply)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # rasa_sdk's own run() keeps only the form's slots; the bookkeeping slots
-        # (stopped, last answered) must survive too, so the events are put together here.
-        asked = tracker.get_slot("requested_slot")
+        # (stopped, last answered, an answer to confirm) must survive too, so the
+        # events are put together here.
+        asked = tracker.get_slot(REQUESTED_SLOT)
         events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(events)
-        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        if tracker.get_slot(CONFIRM_SLOT) is not None and not tracker.get_slot("check_stopped"):
+            # "Did you mean ...?" was asked above; the slot has no question of its own.
+            next_slot: EventType | None = SlotSet(REQUESTED_SLOT, CONFIRM_SLOT)
+        else:
+            next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if not events:
             # Nothing new (e.g. an answer it could not read, or nothing left to ask on an
             # island): mark the turn, or Rasa would reject the form's turn without a slot.
@@ -107,7 +147,9 @@ class ValidateWarmtefondsForm(CheckFormValidation):
 
 
 class ActionReportCheck(Action):
-    """After a check form: the outcome first, then the reasons, then the sources."""
+    """After a check form: the outcome first, then the reasons, then the sources. Run
+    when no check is going on (the rule for an answer that arrives after the check),
+    it says the check has ended and what it found: `after_check`."""
 
     def name(self) -> str:
         return "action_report_check"
@@ -115,11 +157,14 @@ class ActionReportCheck(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = _language(tracker)
         scheme = tracker.get_slot("check_scheme")
+        if scheme is None and not tracker.get_slot("check_stopped"):
+            return self.after_check(dispatcher, tracker)
         reset = [SlotSet(question.slot, None) for questions in checks().questions.values() for question in questions]
         reset += [SlotSet(slot, None) for slot in BOOKKEEPING_SLOTS]
         if tracker.get_slot("check_stopped") or scheme not in checks().questions:
             dispatcher.utter_message(text=gettext(language, "I stopped the check. You can ask me something else."))
-            return reset
+            stopped = outcome_summary(None, scheme, stopped=True) if scheme in checks().questions else None
+            return reset + [SlotSet(OUTCOME_SLOT, stopped)]
         answers = {question.name: tracker.get_slot(question.slot) for question in checks().questions[scheme]}
         try:
             year = checks().year_for(scheme, tracker.get_slot("check_year"))
@@ -131,4 +176,34 @@ class ActionReportCheck(Action):
         dispatcher.utter_message(text=result_text(result, language))
         if result.details.get("instead"):
             dispatcher.utter_message(text=answers_from_database().topic(str(result.details["instead"]), language))
-        return reset
+        return reset + [SlotSet(OUTCOME_SLOT, outcome_summary(result, scheme))]
+
+    def after_check(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """ "I am 30", "about 700 dollars" after the check has ended: it has ended, and
+        this is what it found. Any other message: ask to say it another way."""
+        language = _language(tracker)
+        if not checks().is_bare_answer(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(
+                text=gettext(language, "Sorry, I didn't quite understand. Could you say it another way?"))
+            return []
+        outcome = last_outcome(tracker)
+        scheme = outcome.get("scheme") if outcome else None
+        buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(scheme)}] \
+            if isinstance(scheme, str) and scheme in checks().questions else []
+        dispatcher.utter_message(text=checks().after_check_reply(outcome, language), buttons=buttons)
+        return []
+
+
+def last_outcome(tracker: Tracker) -> dict[str, Any] | None:
+    """The outcome of this session's last check: the slot, or (while the domain does not
+    declare it) its last SlotSet since the session started. Never an earlier session's."""
+    outcome = tracker.get_slot(OUTCOME_SLOT)
+    if isinstance(outcome, dict):
+        return outcome
+    found = None
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = None
+        elif event.get("event") == "slot" and event.get("name") == OUTCOME_SLOT:
+            found = event.get("value")
+    return found if isinstance(found, dict) else None

@@ -53,6 +53,13 @@ def knowledge_dir(tmp_path: Path):
     sources["documents"]["bzk_2021"]["sections"] = ["Betaalbaar wonen in de huursector"]
     (tmp_path / "sources.yml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
     (tmp_path / "topics").mkdir()
+    (tmp_path / "references").mkdir()
+    (tmp_path / "references" / "test.yml").write_text(yaml.safe_dump({
+        "proef_page": {"title": "Proefregeling aanvragen", "url": "https://www.example.nl/proef/aanvragen",
+                       "publisher": "Proefdienst", "official": True, "checked": "2026-11-01"},
+        "proef_news": {"title": "Nieuws over de proef", "url": "https://nieuws.example.com/proef",
+                       "publisher": "Nieuwssite", "official": False, "checked": "2024-01-01"},
+    }), encoding="utf-8")
 
     def write(topic: dict, name: str | None = None) -> Path:
         path = tmp_path / "topics" / f"{name or topic['key']}.yml"
@@ -86,6 +93,15 @@ def small_topic(key: str = "proef", **changes) -> dict:
                 "source": {"doc": "bzk_2021", "section": "Betaalbaar wonen in de huursector"},
             },
         ],
+        "act": {
+            "text": {"nl": "Vraag het aan met DigiD.", "pap": "Aplika ku DigiD.", "en": "Apply with DigiD."},
+            "deadline": {
+                "nl": "Uiterlijk {proef_deadline}.", "pap": "Te {proef_deadline}.", "en": "By {proef_deadline}.",
+            },
+            "url": "https://www.example.nl/proef/aanvragen",
+            "source": {"ref": "proef_page"},
+            "figures": {"proef_deadline": {"value": "09-01", "unit": "day"}},
+        },
     }
     topic.update(changes)
     return topic

@@ -37,6 +37,15 @@ def _error(message: str, status: int) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
+class WholeMessageOutputChannel(CollectingOutputChannel):
+    """Rasa's collector splits a text at every blank line into separate messages; on a
+    phone each is a notification of its own. One answer stays one message here, and
+    each channel decides how to break a long one (Telegram above 4,096 characters)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 class LoketRestInput(RestInput):
     """The REST channel (name "rest"), checked."""
 
@@ -66,7 +75,7 @@ class LoketRestInput(RestInput):
                 if not decision.allowed:
                     return response.json({"error": "too many messages", "retry_after": decision.retry_after},
                                          status=429, headers={"Retry-After": decision.retry_after_header})
-            collector = CollectingOutputChannel()
+            collector = WholeMessageOutputChannel()
             # Personal data never reaches Rasa, so neither its store nor its logs.
             text = command_payload(message.text) or redact_text(message.text)
             await on_new_message(UserMessage(text, collector, message.sender, input_channel=self.name()))

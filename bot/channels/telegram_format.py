@@ -8,6 +8,7 @@ then words.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from bot.language.detection import named_language
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit on a message's text, after entities are parsed
 SOURCE_LABELS = tuple(gettext(language, "Source") + ":" for language in LANGUAGES)
+# The replies' one link markup, "[label](https://…)" (bot.knowledge.render.link).
+LINK = re.compile(r"\[([^\]]+)\]\((https://[^\s)]+)\)")
 
 # Commands Telegram users type, and what Loket's assistant is sent for them.
 LANGUAGE_COMMANDS = frozenset({"taal", "language", "idioma", "lenga"})
@@ -29,7 +32,6 @@ HELP_COMMANDS = frozenset({"help", "hulp", "yudá", "yuda"})
 
 # Texts the adapter itself sends; English msgids translated in bot/i18n/locale/*.po.
 NOTICES: dict[str, str] = {
-    "non_text": N_("I can only read text. Please type your question in a few words."),
     "caption": N_("I cannot see pictures, so I only read the words with it."),
     "edited": N_("You changed a message. I only read new messages, so please send your question again."),
     "channel": N_("Loket answers in a private chat. Send me a message there."),
@@ -67,11 +69,22 @@ def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     return parts
 
 
+def _escaped_with_links(text: str) -> str:
+    parts, last = [], 0
+    for match in LINK.finditer(text):
+        parts.append(html.escape(text[last:match.start()], quote=False))
+        label, url = match.groups()
+        parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(label, quote=False)}</a>')
+        last = match.end()
+    parts.append(html.escape(text[last:], quote=False))
+    return "".join(parts)
+
+
 def to_html(text: str) -> str:
-    """Escaped for parse_mode=HTML; the source line in italics, so it stands apart."""
+    """Escaped for parse_mode=HTML, links as links; the source line in italics, so it stands apart."""
     paragraphs = []
     for paragraph in text.split("\n\n"):
-        escaped = html.escape(paragraph, quote=False)
+        escaped = _escaped_with_links(paragraph)
         paragraphs.append(f"<i>{escaped}</i>" if paragraph.startswith(SOURCE_LABELS) else escaped)
     return "\n\n".join(paragraphs)
 

@@ -34,6 +34,7 @@ from bot.channels.telegram_buttons import keyboard, payload
 from bot.channels.telegram_delivery import Deliverer
 from bot.channels.telegram_format import OutgoingMessage, command_texts, language_hint, notice, outgoing_messages
 from bot.channels.telegram_rasa import RasaClient
+from bot.dialogue import non_text_payload
 from bot.language.detection import LanguageDetector
 
 logger = logging.getLogger("loket.telegram")
@@ -110,7 +111,7 @@ class TelegramHandlers:
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self._notice("edited")),
             MessageHandler(message & filters.TEXT, self.text),
             MessageHandler(message & filters.CAPTION, self.caption),
-            MessageHandler(message, self._notice("non_text")),  # stickers, photos, voice, ...
+            MessageHandler(message, self.non_text),  # stickers, photos, voice, ...
         ]
 
     async def failed(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,6 +135,13 @@ class TelegramHandlers:
         hint = language_hint(update.effective_user)
         await self._say(context.bot, message.chat_id, "caption", hint)
         await self._ask(context.bot, message.chat_id, hint, (message.caption.strip(),))
+
+    async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A sticker, photo or voice message: the assistant asks for text, in the conversation's language."""
+        message = update.effective_message
+        assert message is not None  # filters.UpdateType.MESSAGE
+        hint = language_hint(update.effective_user)
+        await self._ask(context.bot, message.chat_id, hint, (non_text_payload(hint),))
 
     async def pressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button: answer the query (a toast if it expired), clear the keyboard, ask its payload."""

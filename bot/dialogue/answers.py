@@ -10,9 +10,10 @@ from functools import lru_cache
 from bot.dialogue.names import topic_for_intent, topic_intent
 from bot.i18n import gettext, supported
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.directory import DirectoryIndex
 from bot.knowledge.lookup import TopicIndex
 from bot.knowledge.model import Fact, Topic
-from bot.knowledge.render import compose_answer, fact_line, fill, sources_line
+from bot.knowledge.render import compose_answer, compose_referral, fact_line, fill, sources_line
 from bot.knowledge.store import load_knowledge, make_engine
 from bot.language.detection import function_words
 from bot.language.text import words
@@ -24,6 +25,11 @@ CLEAR_MATCH_MARGIN = 0.5
 # Topics the classifier gives at least this much are worth offering as a button.
 MIN_OPTION_CONFIDENCE = 0.05
 MAX_TOPIC_OPTIONS = 2
+# Words of "do I qualify?" questions, folded: they say nothing about which fact is meant.
+QUALIFY_WORDS = frozenset(
+    "recht krijg krijgen aanmerking kunnen eligible qualify entitled still derecho derechi hana haya "
+    "aplika apply benefit".split()
+)
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,38 @@ class Answers:
     def __init__(self, knowledge: KnowledgeBase):
         self.knowledge = knowledge
         self.index = TopicIndex(knowledge)
+        self.directory = DirectoryIndex(knowledge)
 
     def knows(self, topic_key: str | None) -> bool:
         return topic_key is not None and topic_key in self.knowledge.topics
 
     def topic(self, topic_key: str, language: str | None) -> str:
         return compose_answer(self.knowledge, topic_key, supported(language))
+
+    def referral(self, text: str, place: str | None, language: str | None) -> str | None:
+        """Who handles the task in `text` for someone in `place`, and what to do; None if no entry fits."""
+        found = self.directory.find(text, place, limit=1)
+        if not found:
+            return None
+        best = found[0]
+        return compose_referral(
+            self.knowledge, best.organisation.key, best.task.key if best.task else None, supported(language)
+        )
+
+    def fact_question(self, topic_key: str, text: str, language: str | None) -> str | None:
+        """The facts a "can I get X for Y?" question is really about ("for my service costs"),
+        or None when it only asks whether the user qualifies, or gives values to check."""
+        if any(ch.isdigit() for ch in text):
+            return None  # values ("I am 19, my rent is 550"): the check reads them
+        topic = self.knowledge.topic(topic_key)
+        name_words = {w for names in topic.names.values() for name in names for w in words(name)}
+        specific = [w for w in words(text) if len(w) >= 5 and w not in name_words and w not in QUALIFY_WORDS]
+        facts = facts_about(topic, " ".join(specific), limit=2) if specific else ()
+        if not facts:
+            return None
+        language = supported(language)
+        lines = "\n".join(f"• {fact_line(fact, topic, language)}" for fact in facts)
+        return "\n\n".join([topic.name(language), lines, sources_line(facts, self.knowledge, language)])
 
     def follow_up(self, topic_key: str | None, text: str, island: str | None, language: str | None) -> str | None:
         """Answer "en op Bonaire?" or "and for a VvE?" about the topic just discussed.

@@ -19,8 +19,12 @@ def topic_intent(topic_key: str) -> str:
     return f"{TOPIC_INTENT_PREFIX}{topic_key}"
 
 
+# "Who handles my task?": answered from the directory of organisations, not a topic.
+ORGANISATION_INTENT = "ask_organisation"
+
+
 def topic_for_intent(intent: str | None) -> str | None:
-    if intent and intent.startswith(TOPIC_INTENT_PREFIX):
+    if intent and intent.startswith(TOPIC_INTENT_PREFIX) and intent != ORGANISATION_INTENT:
         return intent.removeprefix(TOPIC_INTENT_PREFIX)
     return None
 
@@ -55,7 +59,16 @@ def validate_check_form(scheme: str) -> str:
 # ("/vergeet", "/forget", "/lubidá"; "/privacy") onto them.
 FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT = "forget", "forget_confirmed", "forget_cancelled"
 PRIVACY_INTENT = "privacy"
-COMMAND_INTENTS = (FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT, PRIVACY_INTENT)
+# A sticker, photo or voice message: the channel sends this, so that the reply comes
+# in the conversation's language, which only the assistant knows.
+NON_TEXT_INTENT = "non_text"
+def non_text_payload(language_hint: str | None) -> str:
+    """What a channel sends for a sticker: the app's language only for a conversation without one."""
+    hint = f'{{"language_hint":"{language_hint}"}}' if language_hint else ""
+    return f"/{NON_TEXT_INTENT}{hint}"
+
+
+COMMAND_INTENTS = (FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT, PRIVACY_INTENT, NON_TEXT_INTENT)
 # What action_forget adds to its reply, so that the channel deletes the conversation
 # once Rasa has saved the turn (a deletion inside the action would be written back).
 FORGET_MARK = {"loket": "forget"}

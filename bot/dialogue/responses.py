@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from bot.i18n import N_
 
+# The reply to a sticker, photo or voice message (actions: action_non_text).
+NON_TEXT_REPLY = N_("I can only read text. Please type your question in a few words.")
+
 RESPONSES: dict[str, str] = {
     "utter_greet": N_(
         "Hello! I'm Loket. Ask me about housing, rent benefit, energy, DigiD or other government schemes."),

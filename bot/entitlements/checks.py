@@ -1,5 +1,7 @@
 """The entry point for checks, shared by the chat forms and `loket check`: build a
-case from answers, run the scheme's rules, and turn the result into text or JSON."""
+case from answers, run the scheme's rules, and turn the result into text or JSON;
+name the rules that answers given in passing already meet; and answer a message
+that arrives as an answer after the check has ended."""
 
 from __future__ import annotations
 
@@ -8,17 +10,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from bot.entitlements.answer_reader import AnswerReader
+from bot.entitlements.answer_reader import AnswerReader, read_answer
 from bot.entitlements.huurtoeslag import HuurtoeslagCase, check_huurtoeslag, check_over_years, years
-from bot.entitlements.model import CheckResult, Source
+from bot.entitlements.model import MISSING, CheckResult, Reason, Source
 from bot.entitlements.params import Parameter, load_rules, source_for
 from bot.entitlements.questions import UNKNOWN, Question, read_questions
 from bot.entitlements.warmtefonds import WarmtefondsCase, check_warmtefonds
-from bot.i18n import gettext, supported
+from bot.i18n import N_, gettext, supported
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.render import SourceInfo
 from bot.language.entities import EntityFinder
-from bot.language.numbers import read_amount
 from bot.language.replies import read_yes_no
 from bot.language.text import fold
 
@@ -35,7 +36,7 @@ class InvalidAnswer(ValueError):
 
 
 def parse_yes_no(field: str, value: object) -> bool | None:
-    """An answer as a slot holds it (True, False) or as typed ("ja", "No.")."""
+    """An answer as a slot holds it (True, False) or as typed ("ja", "jawel", "No.")."""
     if value is None or isinstance(value, bool):
         return value
     answer = read_yes_no(str(value))
@@ -44,26 +45,41 @@ def parse_yes_no(field: str, value: object) -> bool | None:
     return answer
 
 
+def parse_partner(field: str, value: object) -> bool | None:
+    """As parse_yes_no, and "alleen", "samenwonend", "single", "mi so" as the chat reads them."""
+    if value is None or isinstance(value, bool):
+        return value
+    answer = read_answer("partner", str(value))
+    if answer is None:
+        raise InvalidAnswer(field, str(value))
+    return bool(answer)
+
+
 def parse_amount(field: str, value: object) -> Decimal | None:
-    """An amount as a slot holds it ("1200.50") or as typed ("€ 1.200,50", "30k")."""
+    """An amount as a slot holds it ("1200.50") or as typed ("€ 1.200,50", "30k", "650 euro")."""
     if value is None:
         return None
-    text = str(value).replace("€", "").replace("$", "").strip()
-    number = read_amount(text)
-    if number is None or "-" in text or not text[:1].isdigit():
+    if isinstance(value, Decimal | int) and not isinstance(value, bool) and value >= 0:
+        return Decimal(value)
+    number = read_answer("money", str(value))
+    if number is None:
         raise InvalidAnswer(field, str(value))
-    return number
+    return Decimal(number)
 
 
 def parse_age(field: str, value: object) -> int | None:
+    """An age as a slot holds it (22) or as typed ("22", "twintig", "22 jaar")."""
     if value is None:
         return None
-    if not str(value).strip().isdigit():
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    age = read_answer("age", str(value))
+    if age is None:
         raise InvalidAnswer(field, str(value))
-    return int(str(value).strip())
+    return int(age)
 
 
-_PARSERS = {"age": parse_age, "money": parse_amount, "yes_no": parse_yes_no, "partner": parse_yes_no,
+_PARSERS = {"age": parse_age, "money": parse_amount, "yes_no": parse_yes_no, "partner": parse_partner,
             "place": lambda field, value: None if value is None else str(value)}
 
 
@@ -85,12 +101,63 @@ class Checks:
         self.questions: dict[str, tuple[Question, ...]] = {
             scheme: read_questions(rules, scheme) for scheme, rules in self.rules.items()
         }
+        self._readers: dict[str, AnswerReader] = {}
 
     def reader(self, scheme: str) -> AnswerReader:
-        """Reads the chat answers to `scheme`'s questions; islands come from the knowledge base."""
-        islands = {name: key for key, place in self.knowledge.places.items() if place.kind == "island"
-                   for name in place.names}
-        return AnswerReader(EntityFinder({}, islands), self.questions[scheme])
+        """Reads the chat answers to `scheme`'s questions; islands and programme names (which
+        are no answer: "huur" in "huurtoeslag") come from the knowledge base."""
+        if scheme not in self._readers:
+            islands = {name: key for key, place in self.knowledge.places.items() if place.kind == "island"
+                       for name in place.names}
+            programmes = {name: topic.key for topic in self.knowledge.topics.values()
+                          for names in topic.names.values() for name in names}
+            self._readers[scheme] = AnswerReader(EntityFinder(programmes, islands), self.questions[scheme])
+        return self._readers[scheme]
+
+    def is_bare_answer(self, text: str) -> bool:
+        """ "I am 30", "about 700 dollars", "650": an answer to a check's question, sent
+        when no check runs (any scheme's words count: "huur", "inkomen")."""
+        return any(self.reader(scheme).is_bare_answer(text) for scheme in SCHEMES)
+
+    def rule_notes(self, scheme: str, answers: Mapping[str, object], year: int | None = None,
+                   language: str = "en", island: str | None = None) -> list[str]:
+        """The rules the answers given so far already decide, as lines in `language`:
+        age 19 and rent 550 in 2026 meet "under 21 only rent up to the youth limit
+        counts". A rule that reads the same without the answers is left out; so is
+        everything when an answer cannot be read."""
+        try:
+            case = self.from_answers(scheme, answers, year=year, island=island)
+            without = self.from_answers(scheme, {}, year=year, island=island)
+            reasons, before = self.run(case, language).reasons, self.run(without, language).reasons
+        except ValueError:
+            return []
+        known = {(r.rule, r.outcome, r.message, tuple(sorted(r.values.items(), key=str))) for r in before}
+        return [_line(r, language) for r in reasons if r.outcome != MISSING and
+                (r.rule, r.outcome, r.message, tuple(sorted(r.values.items(), key=str))) not in known]
+
+    def notes_reply(self, scheme: str, answers: Mapping[str, object], year: int | None = None,
+                    language: str = "en", island: str | None = None) -> str | None:
+        """ "From what you told me so far:" and the rule notes; None when there are none."""
+        notes = self.rule_notes(scheme, answers, year, language, island)
+        if not notes:
+            return None
+        return "\n".join([gettext(language, "From what you told me so far:"), *notes])
+
+    def after_check_reply(self, outcome: Mapping[str, object] | None, language: str) -> str:
+        """The reply to an answer that arrives after the check has ended: the check is
+        finished, and what it found (`outcome` as outcome_summary made it)."""
+        scheme = str(outcome.get("scheme")) if outcome else ""
+        if not outcome or scheme not in self.rules:
+            return gettext(language, "No check is running now. To start one, ask for example: 'Can I get rent "
+                                     "benefit?'")
+        name = self.knowledge.topic(scheme).name(supported(language))  # type: ignore[arg-type]
+        if outcome.get("stopped"):
+            return gettext(language, "You stopped the {scheme} check, so it found nothing. To check again, tap "
+                                     "the button.", scheme=name)
+        head = gettext(language, "The {scheme} check has already ended.", scheme=name)
+        found = outcome_line(outcome.get("eligible"), language)  # type: ignore[arg-type]
+        again = gettext(language, "To check again with other answers, tap the button.")
+        return "\n".join([head, found, again])
 
     def known_island(self, key: object) -> str | None:
         """`key` if it names an island of the knowledge base (a slot may hold anything)."""
@@ -171,17 +238,32 @@ def _source_json(source: Source) -> dict[str, Any]:
     return {"key": source.key, "title": source.title, "url": source.url, "official": source.official}
 
 
+_MARKS = {"pass": "✓", "fail": "✗", "missing": "?", "info": "•"}
+_OUTCOMES = {True: N_("Outcome: you probably qualify."), False: N_("Outcome: you probably do not qualify."),
+             None: N_("Outcome: Loket can't tell yet.")}
+
+
+def _line(reason: Reason, language: str) -> str:
+    return f"{_MARKS[reason.outcome]} {reason.text(language)}"
+
+
+def outcome_line(eligible: bool | None, language: str) -> str:
+    """ "Outcome: you probably qualify." and its two siblings."""
+    return gettext(supported(language), _OUTCOMES.get(eligible, _OUTCOMES[None]))
+
+
+def outcome_summary(result: CheckResult | None, scheme: str, stopped: bool = False) -> dict[str, object]:
+    """What a finished check found, short and without the answers or figures, to keep
+    for the rest of the session (a slot): {"scheme", "year", "eligible", "stopped"}."""
+    return {"scheme": scheme, "year": result.year if result else None,
+            "eligible": result.eligible if result else None, "stopped": stopped}
+
+
 def result_text(result: CheckResult, language: str) -> str:
     """Short lines for a phone: the outcome first, then the reasons, then the sources."""
     language = supported(language)
-    if result.eligible is True:
-        head = gettext(language, "Outcome: you probably qualify.")
-    elif result.eligible is False:
-        head = gettext(language, "Outcome: you probably do not qualify.")
-    else:
-        head = gettext(language, "Outcome: Loket can't tell yet.")
-    marks = {"pass": "✓", "fail": "✗", "missing": "?", "info": "•"}
-    lines = [head, ""] + [f"{marks[r.outcome]} {r.text(language)}" for r in result.reasons]
+    head = outcome_line(result.eligible, language)
+    lines = [head, ""] + [_line(r, language) for r in result.reasons]
     if result.changes:
         lines += ["", gettext(language, "What changed for you:")]
         lines += [f"• {c.to_year}: {c.after.text(language)}" for c in result.changes]

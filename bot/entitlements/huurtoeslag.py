@@ -111,6 +111,10 @@ def _rent_reason(case: HuurtoeslagCase, p: dict[str, Parameter], common: dict[st
     if case.rent is None:
         if is_condition.value:
             return Reason("rent", MISSING, N_("Your monthly rent is needed."), values, limit.source)
+        if youth:
+            return Reason("rent", INFO, N_("From {year} a high rent no longer rules you out; for young people up to "
+                                          "{age}, rent above {limit} counts only up to that amount."), values,
+                          limit.source)
         return Reason("rent", INFO, N_("From {year} a high rent no longer rules you out; rent above {limit} "
                                       "counts only up to that amount."), values, is_condition.source)
     values["rent"] = Money(case.rent)
@@ -125,6 +129,10 @@ def _rent_reason(case: HuurtoeslagCase, p: dict[str, Parameter], common: dict[st
         message = N_("Your rent of {rent} is above the limit of {limit} for young people up to {age} in "
                     "{year}.") if youth else N_("Your rent of {rent} is above the limit of {limit} in {year}.")
         return Reason("rent", FAIL, message, values, limit.source)
+    if youth:
+        return Reason("rent", INFO, N_("Your rent of {rent} is above {limit}, the limit for young people up to {age}: "
+                                      "since {year} that is no longer a reason to refuse, but only rent up to {limit} "
+                                      "counts."), values, limit.source)
     return Reason("rent", INFO, N_("Your rent of {rent} is above {limit}: since {year} that is no longer a "
                                   "reason to refuse, but only rent up to {limit} counts."), values,
                   is_condition.source)

@@ -44,6 +44,17 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Message:
+    """Something to tell the user: an English msgid and the values for its placeholders."""
+
+    message: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return gettext(language, self.message, **{k: format_value(v, language) for k, v in self.values.items()})
+
+
+@dataclass(frozen=True)
 class Change:
     """A rule that says something else for the same person in a later year."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton as babel_format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
@@ -97,3 +98,9 @@ def format_percentage(value: float, language: str) -> str:
 
 def format_day(day: dt.date, language: str) -> str:
     return babel_format_date(day, "d MMMM y", locale=DATE_LOCALE[supported(language)])
+
+
+def format_month_day(month: int, day: int, language: str) -> str:
+    """A day of any year, such as a yearly deadline: "1 september", "September 1"."""
+    locale = DATE_LOCALE[supported(language)]
+    return babel_format_skeleton("MMMMd", dt.date(2000, month, day), locale=locale)

@@ -15,15 +15,18 @@ import yaml
 
 from bot import LANGUAGES
 from bot.knowledge.model import (
+    Act,
     Document,
     Fact,
     Figure,
     KnowledgeBase,
+    Organisation,
     Place,
     Reference,
     SourceRef,
     Sources,
     Status,
+    Task,
     Topic,
 )
 from bot.settings import KNOWLEDGE_DIR
@@ -109,13 +112,19 @@ class _Reader:
 
     def status(self, raw: Any, where: str) -> Status:
         if not isinstance(raw, dict):
-            self.problem(where, "missing status (planned_in_budget or in_force_since)")
+            self.problem(where, "missing status (planned_in_budget, in_force_since, applies, as_of or target_for)")
             return Status()
+        known = {"planned_in_budget", "planned_for", "in_force_since", "until", "applies", "as_of", "target_for"}
+        for extra in set(raw) - known:
+            self.problem(where, f"unknown status field '{extra}'")
         return Status(
             planned_in_budget=_int_or_none(raw.get("planned_in_budget")),
             planned_for=_int_or_none(raw.get("planned_for")),
             in_force_since=_date_or_none(raw.get("in_force_since")),
             until=_date_or_none(raw.get("until")),
+            applies=raw.get("applies") is True,
+            as_of=_date_or_none(raw.get("as_of")),
+            target_for=_int_or_none(raw.get("target_for")),
         )
 
     def source(self, raw: Any, where: str) -> SourceRef:
@@ -140,6 +149,81 @@ class _Reader:
             source=self.source(raw.get("source"), f"{where}.source"),
             figures=self.figures(raw.get("figures"), f"{where}.figures"),
             main=bool(raw.get("main", False)),
+            updates=_str_or_none(raw.get("updates")),
+        )
+
+    def act(self, raw: Any, where: str) -> Act | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            self.problem(where, "act must be a mapping (text, url, source, ...)")
+            return None
+        known = {"text", "where", "deadline", "url", "source", "figures", "nothing_to_apply"}
+        for extra in set(raw) - known:
+            self.problem(where, f"unknown field '{extra}'")
+        return Act(
+            text=self.texts(raw.get("text"), f"{where}.text"),
+            where=self.texts(raw.get("where"), f"{where}.where", required=False),
+            deadline=self.texts(raw.get("deadline"), f"{where}.deadline", required=False),
+            url=_str_or_none(raw.get("url")),
+            source=self.source(raw["source"], f"{where}.source") if raw.get("source") is not None else None,
+            figures=self.figures(raw.get("figures"), f"{where}.figures"),
+            nothing_to_apply=raw.get("nothing_to_apply") is True,
+        )
+
+    def words(self, raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+        if not isinstance(raw, dict):
+            self.problem(where, "expected words per language (nl, pap, en)")
+            return {}
+        words = {}
+        for language in LANGUAGES:
+            value = raw.get(language)
+            if isinstance(value, list) and value:
+                words[language] = tuple(str(v).strip().lower() for v in value if str(v).strip())
+            else:
+                self.problem(where, f"missing language '{language}' (a list of words)")
+        return words
+
+    def task(self, raw: Any, where: str) -> Task | None:
+        if not isinstance(raw, dict) or not raw.get("key"):
+            self.problem(where, "a task needs a key")
+            return None
+        where = f"{where}:{raw['key']}"
+        return Task(
+            key=str(raw["key"]),
+            words=self.words(raw.get("words"), f"{where}.words"),
+            do=self.texts(raw.get("do"), f"{where}.do"),
+            url=str(raw.get("url") or ""),
+            source=self.source(raw.get("source"), f"{where}.source"),
+        )
+
+    def organisation(self, path: Path) -> Organisation | None:
+        raw = self.yaml_file(path)
+        where = f"directory/{path.name}"
+        if not isinstance(raw, dict):
+            if raw is not None:
+                self.problem(where, "a directory file must be a mapping")
+            return None
+        contact = raw.get("contact") or {}
+        if not isinstance(contact, dict):
+            self.problem(f"{where}.contact", "contact must be a mapping (text, source)")
+            contact = {}
+        tasks = tuple(
+            task for task in (self.task(item, where) for item in raw.get("tasks") or []) if task is not None
+        )
+        return Organisation(
+            key=str(raw.get("key", "")),
+            name=self.texts(raw.get("name"), f"{where}.name"),
+            serves=tuple(str(place) for place in raw.get("serves") or []),
+            handles=self.texts(raw.get("handles"), f"{where}.handles"),
+            website=str(raw.get("website") or ""),
+            source=self.source(raw.get("source"), f"{where}.source"),
+            tasks=tasks,
+            contact=self.texts(contact.get("text"), f"{where}.contact.text", required=False),
+            contact_source=(
+                self.source(contact["source"], f"{where}.contact.source") if contact.get("source") else None
+            ),
+            figures=self.figures(raw.get("figures"), f"{where}.figures"),
         )
 
     def topic(self, path: Path) -> Topic | None:
@@ -167,9 +251,10 @@ class _Reader:
             contact=self.texts(raw.get("contact"), f"{where}.contact", required=False),
             facts=facts,
             instead_in={str(region): str(key) for region, key in (raw.get("instead_in") or {}).items()},
+            act=self.act(raw.get("act"), f"{where}.act"),
         )
 
-    def sources(self, path: Path) -> Sources:
+    def sources(self, path: Path, references_dir: Path) -> Sources:
         raw = self.yaml_file(path) or {}
         documents = {
             key: Document(
@@ -181,10 +266,25 @@ class _Reader:
             )
             for key, spec in (raw.get("documents") or {}).items()
         }
-        references = {
-            key: Reference(key=key, title=spec["title"], url=spec["url"], official=bool(spec.get("official")))
-            for key, spec in (raw.get("references") or {}).items()
-        }
+        references: dict[str, Reference] = {}
+        for file in sorted(references_dir.glob("*.yml")):
+            for key, spec in (self.yaml_file(file) or {}).items():
+                where = f"references/{file.name}:{key}"
+                if key in references:
+                    self.problem(where, "this reference key is also defined in another file")
+                if not isinstance(spec, dict) or not spec.get("title") or not spec.get("url"):
+                    self.problem(where, "a reference needs a title and a url")
+                    continue
+                if not isinstance(spec.get("official"), bool):
+                    self.problem(where, "say whether the source is official (official: true or false)")
+                references[str(key)] = Reference(
+                    key=str(key),
+                    title=str(spec["title"]),
+                    url=str(spec["url"]),
+                    official=spec.get("official") is True,
+                    publisher=str(spec.get("publisher") or ""),
+                    checked=_date_or_none(spec.get("checked")),
+                )
         return Sources(documents=documents, references=references)
 
     def places(self, path: Path) -> dict[str, Place]:
@@ -215,11 +315,20 @@ def read_knowledge(directory: Path = KNOWLEDGE_DIR) -> tuple[KnowledgeBase, list
         if topic.key != path.stem:
             reader.problem(path.name, f"key '{topic.key}' must equal the file name '{path.stem}'")
         topics[path.stem] = topic
+    organisations: dict[str, Organisation] = {}
+    for path in sorted((directory / "directory").glob("*.yml")):
+        organisation = reader.organisation(path)
+        if organisation is None:
+            continue
+        if organisation.key != path.stem:
+            reader.problem(f"directory/{path.name}", f"key '{organisation.key}' must equal the file name")
+        organisations[path.stem] = organisation
     knowledge = KnowledgeBase(
         topics=topics,
-        sources=reader.sources(directory / "sources.yml"),
+        sources=reader.sources(directory / "sources.yml", directory / "references"),
         categories=reader.categories(directory / "categories.yml"),
         places=reader.places(directory / "places.yml"),
+        organisations=organisations,
     )
     return knowledge, reader.problems
 

@@ -15,7 +15,7 @@ Texts = Mapping[Language, str]
 FigureValue = float | int | str | dt.date
 
 FIGURE_UNITS: frozenset[str] = frozenset(
-    {"EUR", "USD", "count", "percent", "age", "years", "months", "points", "number", "date", "phone"}
+    {"EUR", "USD", "count", "percent", "age", "years", "months", "points", "number", "date", "day", "phone"}
 )
 REGIONS: frozenset[str] = frozenset({"europees_nederland", "caribisch_nederland"})
 
@@ -29,12 +29,35 @@ class Figure:
 
 @dataclass(frozen=True)
 class Status:
-    """Where a fact stands: planned in a budget, or in force since a date."""
+    """Where a fact stands. Exactly one kind applies:
+
+    planned (a budget's plan), in force since a date the source states, applies now
+    (the source gives no start date), a figure as of a date, or a target for a year.
+    """
 
     planned_in_budget: int | None = None
     planned_for: int | None = None
     in_force_since: dt.date | None = None
     until: dt.date | None = None
+    applies: bool = False
+    as_of: dt.date | None = None
+    target_for: int | None = None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        present = {
+            "planned": self.planned_in_budget is not None,
+            "in_force": self.in_force_since is not None,
+            "applies": self.applies,
+            "figure": self.as_of is not None,
+            "target": self.target_for is not None,
+        }
+        return tuple(kind for kind, there in present.items() if there)
+
+    @property
+    def kind(self) -> str | None:
+        kinds = self.kinds
+        return kinds[0] if len(kinds) == 1 else None
 
     @property
     def is_planned(self) -> bool:
@@ -69,6 +92,8 @@ class Reference:
     title: str
     url: str
     official: bool
+    publisher: str = ""
+    checked: dt.date | None = None  # when the page was last read; None: never
 
 
 @dataclass(frozen=True)
@@ -79,6 +104,20 @@ class Fact:
     source: SourceRef
     figures: tuple[Figure, ...] = ()
     main: bool = False
+    updates: str | None = None  # the planned fact (same topic) whose outcome this fact states
+
+
+@dataclass(frozen=True)
+class Act:
+    """What a resident can do now: how to apply or act, where, until when, and the page."""
+
+    text: Texts
+    where: Texts = field(default_factory=dict)
+    deadline: Texts = field(default_factory=dict)
+    url: str | None = None
+    source: SourceRef | None = None
+    figures: tuple[Figure, ...] = ()
+    nothing_to_apply: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,13 +131,17 @@ class Topic:
     contact: Texts = field(default_factory=dict)
     # Where this topic does not apply, the topic that does: {region: topic key}.
     instead_in: Mapping[str, str] = field(default_factory=dict)
+    act: Act | None = None
 
     def name(self, language: Language) -> str:
         return self.names[language][0]
 
     @property
     def figures(self) -> dict[str, Figure]:
-        return {figure.name: figure for fact in self.facts for figure in fact.figures}
+        own = [figure for fact in self.facts for figure in fact.figures]
+        if self.act is not None:
+            own.extend(self.act.figures)
+        return {figure.name: figure for figure in own}
 
     @property
     def main_facts(self) -> tuple[Fact, ...]:
@@ -118,6 +161,36 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Task:
+    """Something people come to an organisation for, with the words they use for it."""
+
+    key: str
+    words: Mapping[Language, tuple[str, ...]]
+    do: Texts
+    url: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An entry of the directory: who handles what, for which part of the country."""
+
+    key: str
+    name: Texts
+    serves: tuple[str, ...]  # place keys: regions or islands
+    handles: Texts
+    website: str
+    source: SourceRef
+    tasks: tuple[Task, ...]
+    contact: Texts = field(default_factory=dict)
+    contact_source: SourceRef | None = None
+    figures: tuple[Figure, ...] = ()
+
+    def task(self, key: str) -> Task:
+        return next(task for task in self.tasks if task.key == key)
+
+
+@dataclass(frozen=True)
 class Sources:
     documents: Mapping[str, Document]
     references: Mapping[str, Reference]
@@ -129,6 +202,7 @@ class KnowledgeBase:
     sources: Sources
     categories: Mapping[str, Texts]
     places: Mapping[str, Place] = field(default_factory=dict)
+    organisations: Mapping[str, Organisation] = field(default_factory=dict)
 
     def topic(self, key: str) -> Topic:
         return self.topics[key]

@@ -7,6 +7,7 @@ production). Written in 2.0 style on the 1.4 line that Rasa pins.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -28,16 +29,19 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from bot.knowledge.model import (
+    Act,
     Document,
     Fact,
     Figure,
     FigureValue,
     KnowledgeBase,
+    Organisation,
     Place,
     Reference,
     SourceRef,
     Sources,
     Status,
+    Task,
     Topic,
 )
 from bot.settings import settings
@@ -62,10 +66,12 @@ document_sections = Table(
 references = Table(
     "references",
     metadata,
-    Column("key", String(16), primary_key=True),
+    Column("key", String(128), primary_key=True),
     Column("title", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("official", Boolean, nullable=False),
+    Column("publisher", Text, nullable=False),
+    Column("checked", Date),
 )
 categories = Table(
     "categories",
@@ -119,7 +125,7 @@ topic_texts = Table(
     "topic_texts",
     metadata,
     Column("topic_key", ForeignKey("topics.key"), primary_key=True),
-    Column("kind", String(16), primary_key=True),  # answer | contact
+    Column("kind", String(16), primary_key=True),  # answer | contact | act_text | act_where | act_deadline
     Column("language", String(8), primary_key=True),
     Column("text", Text, nullable=False),
 )
@@ -134,9 +140,29 @@ facts = Table(
     Column("planned_for", Integer),
     Column("in_force_since", Date),
     Column("until", Date),
+    Column("applies", Boolean, nullable=False),
+    Column("as_of", Date),
+    Column("target_for", Integer),
+    Column("updates", String(64)),
     Column("source_doc", String(64)),
     Column("source_section", Text),
-    Column("source_ref", String(16)),
+    Column("source_ref", String(128)),
+)
+topic_acts = Table(
+    "topic_acts",
+    metadata,
+    Column("topic_key", ForeignKey("topics.key"), primary_key=True),
+    Column("url", Text),
+    Column("source_ref", String(128)),
+    Column("nothing_to_apply", Boolean, nullable=False),
+)
+# A directory entry is read and shown whole, never queried by its parts: one JSON document.
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("document", Text, nullable=False),
 )
 fact_texts = Table(
     "fact_texts",
@@ -156,6 +182,9 @@ figures = Table(
     Column("value", Text, nullable=False),
     Column("unit", String(16), nullable=False),
 )
+
+
+ACT = "@act"  # the fact_id under which an act's figures are stored
 
 
 def database_url() -> str:
@@ -180,12 +209,19 @@ def save_knowledge(engine: Engine, knowledge: KnowledgeBase) -> None:
             for position, heading in enumerate(doc.sections):
                 rows[document_sections].append({"document_key": doc.key, "position": position, "heading": heading})
         for ref in knowledge.sources.references.values():
-            rows[references].append({"key": ref.key, "title": ref.title, "url": ref.url, "official": ref.official})
+            rows[references].append(
+                {"key": ref.key, "title": ref.title, "url": ref.url, "official": ref.official,
+                 "publisher": ref.publisher, "checked": ref.checked}
+            )
         for key, names in knowledge.categories.items():
             for language, name in names.items():
                 rows[categories].append({"key": key, "language": language, "name": name})
         for position, topic in enumerate(knowledge.topics.values()):
             _topic_rows(topic, position, rows)
+        for position, organisation in enumerate(knowledge.organisations.values()):
+            rows[organisations].append(
+                {"key": organisation.key, "position": position, "document": _organisation_to_json(organisation)}
+            )
         for position, place in enumerate(knowledge.places.values()):
             rows[places].append(
                 {"key": place.key, "position": position, "kind": place.kind, "region": place.region,
@@ -228,6 +264,10 @@ def _topic_rows(topic: Topic, position: int, rows: dict[Table, list[dict[str, An
                 "planned_for": fact.status.planned_for,
                 "in_force_since": fact.status.in_force_since,
                 "until": fact.status.until,
+                "applies": fact.status.applies,
+                "as_of": fact.status.as_of,
+                "target_for": fact.status.target_for,
+                "updates": fact.updates,
                 "source_doc": fact.source.doc,
                 "source_section": fact.source.section,
                 "source_ref": fact.source.ref,
@@ -235,17 +275,33 @@ def _topic_rows(topic: Topic, position: int, rows: dict[Table, list[dict[str, An
         )
         for language, text in fact.text.items():
             rows[fact_texts].append({"topic_key": key, "fact_id": fact.id, "language": language, "text": text})
-        for figure_position, figure in enumerate(fact.figures):
-            rows[figures].append(
-                {
-                    "topic_key": key,
-                    "fact_id": fact.id,
-                    "name": figure.name,
-                    "position": figure_position,
-                    "value": _figure_to_text(figure.value),
-                    "unit": figure.unit,
-                }
-            )
+        _figure_rows(key, fact.id, fact.figures, rows)
+    act = topic.act
+    if act is not None:
+        rows[topic_acts].append(
+            {"topic_key": key, "url": act.url, "source_ref": act.source.ref if act.source else None,
+             "nothing_to_apply": act.nothing_to_apply}
+        )
+        for kind, texts in (("act_text", act.text), ("act_where", act.where), ("act_deadline", act.deadline)):
+            for language, text in texts.items():
+                rows[topic_texts].append({"topic_key": key, "kind": kind, "language": language, "text": text})
+        _figure_rows(key, ACT, act.figures, rows)
+
+
+def _figure_rows(
+    topic_key: str, fact_id: str, own: tuple[Figure, ...], rows: dict[Table, list[dict[str, Any]]]
+) -> None:
+    for position, figure in enumerate(own):
+        rows[figures].append(
+            {
+                "topic_key": topic_key,
+                "fact_id": fact_id,
+                "name": figure.name,
+                "position": position,
+                "value": _figure_to_text(figure.value),
+                "unit": figure.unit,
+            }
+        )
 
 
 def load_knowledge(engine: Engine) -> KnowledgeBase:
@@ -264,7 +320,7 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                 for row in all_rows(documents, documents.c.key)
             },
             references={
-                row.key: Reference(row.key, row.title, row.url, row.official)
+                row.key: Reference(row.key, row.title, row.url, row.official, row.publisher, row.checked)
                 for row in all_rows(references, references.c.key)
             },
         )
@@ -292,10 +348,14 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                 Fact(
                     id=row.fact_id,
                     text=fact_text[(row.topic_key, row.fact_id)],
-                    status=Status(row.planned_in_budget, row.planned_for, row.in_force_since, row.until),
+                    status=Status(
+                        row.planned_in_budget, row.planned_for, row.in_force_since, row.until, row.applies,
+                        row.as_of, row.target_for,
+                    ),
                     source=SourceRef(row.source_doc, row.source_section, row.source_ref),
                     figures=tuple(fact_figures[(row.topic_key, row.fact_id)]),
                     main=row.main,
+                    updates=row.updates,
                 )
             )
         instead: dict[str, dict[str, str]] = defaultdict(dict)
@@ -313,6 +373,22 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                            row.currency)
             for row in all_rows(places, places.c.position)
         }
+        acts = {
+            row.topic_key: Act(
+                text=texts[(row.topic_key, "act_text")],
+                where=texts.get((row.topic_key, "act_where"), {}),
+                deadline=texts.get((row.topic_key, "act_deadline"), {}),
+                url=row.url,
+                source=SourceRef(ref=row.source_ref) if row.source_ref else None,
+                figures=tuple(fact_figures[(row.topic_key, ACT)]),
+                nothing_to_apply=row.nothing_to_apply,
+            )
+            for row in all_rows(topic_acts, topic_acts.c.topic_key)
+        }
+        organisation_objects = {
+            row.key: _organisation_from_json(row.document)
+            for row in all_rows(organisations, organisations.c.position)
+        }
         topic_objects = {
             row.key: Topic(
                 key=row.key,
@@ -323,11 +399,69 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                 contact=texts.get((row.key, "contact"), {}),
                 facts=tuple(topic_facts[row.key]),
                 instead_in=instead[row.key],
+                act=acts.get(row.key),
             )
             for row in all_rows(topics, topics.c.position)
         }
     return KnowledgeBase(
-        topics=topic_objects, sources=sources, categories=dict(category_names), places=place_objects
+        topics=topic_objects, sources=sources, categories=dict(category_names), places=place_objects,
+        organisations=organisation_objects,
+    )
+
+
+def _source_to_dict(source: SourceRef | None) -> dict[str, str | None] | None:
+    return None if source is None else {"doc": source.doc, "section": source.section, "ref": source.ref}
+
+
+def _source_from_dict(raw: dict[str, str | None] | None) -> SourceRef | None:
+    return None if raw is None else SourceRef(raw.get("doc"), raw.get("section"), raw.get("ref"))
+
+
+def _organisation_to_json(organisation: Organisation) -> str:
+    return json.dumps(
+        {
+            "key": organisation.key,
+            "name": dict(organisation.name),
+            "serves": list(organisation.serves),
+            "handles": dict(organisation.handles),
+            "website": organisation.website,
+            "source": _source_to_dict(organisation.source),
+            "tasks": [
+                {"key": task.key, "words": {lang: list(words) for lang, words in task.words.items()},
+                 "do": dict(task.do), "url": task.url, "source": _source_to_dict(task.source)}
+                for task in organisation.tasks
+            ],
+            "contact": dict(organisation.contact),
+            "contact_source": _source_to_dict(organisation.contact_source),
+            "figures": [
+                {"name": figure.name, "value": _figure_to_text(figure.value), "unit": figure.unit}
+                for figure in organisation.figures
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _organisation_from_json(document: str) -> Organisation:
+    raw = json.loads(document)
+    return Organisation(
+        key=raw["key"],
+        name=raw["name"],
+        serves=tuple(raw["serves"]),
+        handles=raw["handles"],
+        website=raw["website"],
+        source=_source_from_dict(raw["source"]) or SourceRef(),
+        tasks=tuple(
+            Task(task["key"], {lang: tuple(words) for lang, words in task["words"].items()}, task["do"],
+                 task["url"], _source_from_dict(task["source"]) or SourceRef())
+            for task in raw["tasks"]
+        ),
+        contact=raw["contact"],
+        contact_source=_source_from_dict(raw["contact_source"]),
+        figures=tuple(
+            Figure(figure["name"], _figure_from_text(figure["value"], figure["unit"]), figure["unit"])
+            for figure in raw["figures"]
+        ),
     )
 
 
@@ -338,7 +472,7 @@ def _figure_to_text(value: FigureValue) -> str:
 def _figure_from_text(text: str, unit: str) -> FigureValue:
     if unit == "date":
         return dt.date.fromisoformat(text)
-    if unit == "phone":
+    if unit in ("phone", "day"):
         return text
     number = float(text)
     return int(number) if number.is_integer() and "." not in text else number

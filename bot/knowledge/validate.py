@@ -14,7 +14,17 @@ from collections.abc import Iterator
 
 from bot import LANGUAGES
 from bot.knowledge.files import Problem
-from bot.knowledge.model import FIGURE_UNITS, REGIONS, Fact, Figure, KnowledgeBase, Topic
+from bot.knowledge.model import (
+    FIGURE_UNITS,
+    REGIONS,
+    Act,
+    Fact,
+    Figure,
+    KnowledgeBase,
+    Organisation,
+    SourceRef,
+    Topic,
+)
 from bot.language.text import fold
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -24,6 +34,7 @@ LITERAL_NUMBER = re.compile(r"(?<![\w\-{])\d[\d.,]*(?![\w\-}])")
 YEAR = re.compile(r"^(19|20)\d\d$")
 MAX_MAIN_FACTS = 4
 MAX_ANSWER_LENGTH = 600  # characters: the opening of a reply must fit a phone screen
+DAY_OF_YEAR = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def validate(knowledge: KnowledgeBase) -> list[Problem]:
@@ -35,6 +46,8 @@ def validate(knowledge: KnowledgeBase) -> list[Problem]:
     problems.extend(_duplicate_names(knowledge))
     problems.extend(_uncited_sections(knowledge))
     problems.extend(_place_problems(knowledge))
+    for organisation in knowledge.organisations.values():
+        problems.extend(_organisation_problems(organisation, knowledge))
     return problems
 
 
@@ -66,9 +79,76 @@ def _topic_problems(topic: Topic, knowledge: KnowledgeBase) -> Iterator[Problem]
             yield Problem(f"{where}:{fact.id}", "duplicate fact id")
         seen_ids.add(fact.id)
         yield from _fact_problems(fact, f"{where}:{fact.id}", knowledge)
+        if fact.updates is not None:
+            planned = next((other for other in topic.facts if other.id == fact.updates), None)
+            if planned is None or not planned.status.is_planned:
+                yield Problem(f"{where}:{fact.id}", f"updates '{fact.updates}', which is not a planned fact here")
+    yield from _act_problems(topic.act, f"{where}:act", knowledge)
     figures = topic.figures
     texts = {"answer": topic.answer, "contact": topic.contact}
     texts.update({f"{fact.id}.text": fact.text for fact in topic.facts})
+    if topic.act is not None:
+        texts.update({"act.text": topic.act.text, "act.where": topic.act.where, "act.deadline": topic.act.deadline})
+    for label, by_language in texts.items():
+        for language, text in by_language.items():
+            yield from _text_problems(text, figures, f"{where}:{label}.{language}")
+
+
+def _act_problems(act: Act | None, where: str, knowledge: KnowledgeBase) -> Iterator[Problem]:
+    if act is None:
+        yield Problem(
+            where, "missing: say what a resident can do now (text, url, source), "
+            "or set nothing_to_apply: true with a text that says so"
+        )
+        return
+    if act.url is not None and not act.url.startswith("https://"):
+        yield Problem(where, f"url must be an https address of the exact page, not '{act.url}'")
+    if not act.nothing_to_apply:
+        if act.url is None:
+            yield Problem(where, "needs the official page's url (or nothing_to_apply: true)")
+        if act.source is None or not act.source.ref:
+            yield Problem(where, "needs the page it was verified on: source: {ref: ...}")
+    if act.source is not None:
+        yield from _ref_problems(act.source, f"{where}.source", knowledge)
+    for figure in act.figures:
+        yield from _figure_problems(figure, f"{where}.{figure.name}")
+
+
+def _ref_problems(source: SourceRef, where: str, knowledge: KnowledgeBase) -> Iterator[Problem]:
+    if not source.ref:
+        yield Problem(where, "give a reference: source: {ref: ...}")
+    elif source.ref not in knowledge.sources.references:
+        yield Problem(where, f"unknown reference '{source.ref}' (see references/)")
+
+
+def _organisation_problems(organisation: Organisation, knowledge: KnowledgeBase) -> Iterator[Problem]:
+    where = f"directory/{organisation.key}.yml"
+    if not KEY_PATTERN.match(organisation.key):
+        yield Problem(where, f"key '{organisation.key}' must be lowercase letters, digits and underscores")
+    if not organisation.serves or set(organisation.serves) - set(knowledge.places):
+        yield Problem(where, f"serves must list places of places.yml, not {list(organisation.serves)}")
+    if not organisation.website.startswith("https://"):
+        yield Problem(where, "website must be an https address")
+    if not organisation.tasks:
+        yield Problem(where, "list the tasks people come for")
+    yield from _ref_problems(organisation.source, f"{where}.source", knowledge)
+    if organisation.contact and organisation.contact_source is None:
+        yield Problem(where, "contact needs the page it was verified on: source: {ref: ...}")
+    if organisation.contact_source is not None:
+        yield from _ref_problems(organisation.contact_source, f"{where}.contact.source", knowledge)
+    figures = {figure.name: figure for figure in organisation.figures}
+    for figure in organisation.figures:
+        yield from _figure_problems(figure, f"{where}.{figure.name}")
+    texts = {"name": organisation.name, "handles": organisation.handles, "contact": organisation.contact}
+    seen: set[str] = set()
+    for task in organisation.tasks:
+        if task.key in seen:
+            yield Problem(f"{where}:{task.key}", "duplicate task key")
+        seen.add(task.key)
+        if not task.url.startswith("https://"):
+            yield Problem(f"{where}:{task.key}", "url must be an https address of the task's page")
+        yield from _ref_problems(task.source, f"{where}:{task.key}.source", knowledge)
+        texts[f"{task.key}.do"] = task.do
     for label, by_language in texts.items():
         for language, text in by_language.items():
             yield from _text_problems(text, figures, f"{where}:{label}.{language}")
@@ -76,13 +156,18 @@ def _topic_problems(topic: Topic, knowledge: KnowledgeBase) -> Iterator[Problem]
 
 def _fact_problems(fact: Fact, where: str, knowledge: KnowledgeBase) -> Iterator[Problem]:
     status, source = fact.status, fact.source
-    if status.planned_in_budget is None and status.in_force_since is None:
-        yield Problem(where, "status needs planned_in_budget (a year) or in_force_since (a date)")
-    if status.planned_in_budget is not None and status.in_force_since is not None:
-        yield Problem(where, "status is either planned or in force, not both: split it into two facts")
+    if len(status.kinds) != 1:
+        yield Problem(
+            where, "status needs exactly one of: planned_in_budget (a year), in_force_since (a date the "
+            "source states), applies: true, as_of (a figure's date) or target_for (a year)"
+        )
+    if status.planned_for is not None and status.planned_in_budget is None:
+        yield Problem(where, "planned_for needs planned_in_budget")
+    if status.until is not None and status.in_force_since is None:
+        yield Problem(where, "until needs in_force_since")
     if source.ref:
         if source.ref not in knowledge.sources.references:
-            yield Problem(where, f"unknown reference '{source.ref}' (see sources.yml)")
+            yield Problem(where, f"unknown reference '{source.ref}' (see references/)")
     elif source.doc:
         document = knowledge.sources.documents.get(source.doc)
         if document is None:
@@ -106,7 +191,9 @@ def _figure_problems(figure: Figure, where: str) -> Iterator[Problem]:
         yield Problem(where, "a date figure needs an ISO date value (2026-01-01)")
     elif figure.unit == "phone" and not isinstance(figure.value, str):
         yield Problem(where, "a phone figure needs a string value")
-    elif figure.unit not in ("date", "phone") and (
+    elif figure.unit == "day" and not (isinstance(figure.value, str) and DAY_OF_YEAR.match(figure.value)):
+        yield Problem(where, "a day figure needs a month and day as a string (\"09-01\")")
+    elif figure.unit not in ("date", "phone", "day") and (
         isinstance(figure.value, bool) or not isinstance(figure.value, (int, float))
     ):
         yield Problem(where, f"a {figure.unit} figure needs a number value")
@@ -133,6 +220,11 @@ def _figure_conflicts(knowledge: KnowledgeBase) -> Iterator[Problem]:
         for fact in topic.facts:
             for figure in fact.figures:
                 stated[figure.name].append((f"{topic.key}:{fact.id}", figure))
+        for figure in topic.act.figures if topic.act else ():
+            stated[figure.name].append((f"{topic.key}:act", figure))
+    for organisation in knowledge.organisations.values():
+        for figure in organisation.figures:
+            stated[figure.name].append((f"directory/{organisation.key}", figure))
     for name, places in sorted(stated.items()):
         variants = {(figure.value, figure.unit) for _, figure in places}
         if len(variants) > 1:

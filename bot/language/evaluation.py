@@ -13,8 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# A message the classifier was unsure of goes to the fallback, which for an
-# out-of-scope message is also the right outcome: it is counted as out_of_scope.
+# A message the classifier was unsure of goes to the fallback (nlu_fallback), which
+# asks "did you mean ...?" and then to rephrase: it is not the out-of-scope referral
+# (utter_out_of_scope, which points to the Informatiepunt). So for an out-of-scope
+# question a fallback is a miss, like any other wrong intent.
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 
@@ -120,8 +122,8 @@ class IntentReport:
 
 
 def _effective(prediction: Prediction) -> str:
-    if prediction.predicted == FALLBACK_INTENT and prediction.expected == OUT_OF_SCOPE_INTENT:
-        return OUT_OF_SCOPE_INTENT
+    """The intent a prediction is scored as: the one predicted. FALLBACK_INTENT is
+    never right, not even for an OUT_OF_SCOPE_INTENT question (see above)."""
     return prediction.predicted
 
 

@@ -1,7 +1,8 @@
-"""Short replies in a check: yes, no, stop and "I don't know", in three languages.
+"""Short replies in a check: yes, no, stop and "I don't know", in three languages,
+and the words that tie a number in an answer to a question ("30 jaar", "€ 600").
 
 The words are data (replies.yml beside this file), read by the chat forms and by
-`loket check` alike.
+`loket check` alike: `read_yes_no` is the one reader of a yes or no.
 """
 
 from __future__ import annotations
@@ -28,6 +29,22 @@ class _Replies:
     negation_start: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class NumberWords:
+    """Words around a number (replies.yml `numbers:`), lowercase and without accents."""
+
+    age_after: frozenset[str]
+    age_before: frozenset[str]
+    age_words: frozenset[str]
+    money: frozenset[str]
+    year_before: frozenset[str]
+    months: frozenset[str]
+    alternatives: frozenset[str]
+    between: frozenset[str]
+    fillers: frozenset[str]
+    small: frozenset[str]
+
+
 def _normal(text: str) -> str:
     return strip_accents(text.lower())
 
@@ -37,8 +54,24 @@ def _phrases(entries: list[str]) -> str:
 
 
 @cache
+def _raw() -> dict[str, object]:
+    return yaml.safe_load(REPLIES_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@cache
+def number_words() -> NumberWords:
+    raw: dict[str, list[object]] = _raw()["numbers"]  # type: ignore[assignment]
+    return NumberWords(**{name: frozenset(_normal(str(word)) for word in words) for name, words in raw.items()})
+
+
+def normal(text: str) -> str:
+    """Lowercase without accents, as the words of replies.yml are compared."""
+    return _normal(text)
+
+
+@cache
 def _replies() -> _Replies:
-    raw = yaml.safe_load(REPLIES_FILE.read_text(encoding="utf-8"))
+    raw: dict[str, list[str]] = _raw()  # type: ignore[assignment]
     return _Replies(
         yes=frozenset(_normal(str(word)) for word in raw["yes"]),
         no=frozenset(_normal(str(word)) for word in raw["no"]),
@@ -49,7 +82,9 @@ def _replies() -> _Replies:
 
 
 def read_yes_no(text: str) -> bool | None:
-    """True or False when the answer says one of them, None when it says neither or both."""
+    """True or False when the answer says one of them, None when it says neither or both:
+    "ja", "jawel", "ja hoor", "sí", "yes please", "nee", "no thanks", "nò". The chat,
+    `loket check` and the tests all read a yes or no with this one function."""
     found = set(_WORD.findall(_normal(text)))
     yes, no = bool(found & _replies().yes), bool(found & _replies().no)
     return yes if yes != no else None

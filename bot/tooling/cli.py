@@ -3,7 +3,8 @@
     loket validate                       check the knowledge base
     loket build [--check]                store it in the database, generate Rasa files
     loket topics [--json]                every topic with its languages, facts and sources
-    loket lookup TEXT [--lang L] [--json]   the topics a question is about, with facts
+    loket lookup TEXT [--lang L] [--json]   the topics and organisations a question is about
+    loket stale [--json]                 passed plans and sources not read for a year, to review
     loket ask TEXT [--sender ID] [--json]   one turn against the running assistant
     loket lang < messages.txt            the language of each line
     loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -34,8 +36,10 @@ from bot.channels.rest import AssistantUnavailable, send
 from bot.dialogue import topic_for_intent, topic_intent
 from bot.entitlements import Checks, InvalidAnswer, result_json, result_text
 from bot.knowledge import KnowledgeBase, read_knowledge, validate
+from bot.knowledge.directory import DirectoryIndex
 from bot.knowledge.lookup import TopicIndex
-from bot.knowledge.render import source_info, topic_details
+from bot.knowledge.render import organisation_details, source_info, topic_details
+from bot.knowledge.review import stale_items, unofficial_citations
 from bot.knowledge.store import database_url, load_knowledge, make_engine, save_knowledge
 from bot.language import detect_lines, project_detector
 from bot.language.examples import all_examples
@@ -72,9 +76,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if deployment().is_example:  # a note, not a problem: the demo runs on the example values
         print("note: knowledge/deployment.yml still names the example controller and contact; a deployer fills "
               "them in (the privacy statement shows them)")
+    unofficial = unofficial_citations(knowledge)
+    for citation in unofficial:  # allowed where no official page says it, but every one is listed
+        reference = knowledge.sources.references[citation.ref]
+        print(f"unofficial source: {citation.where} cites {citation.ref} ({reference.url})")
     facts = sum(len(topic.facts) for topic in knowledge.topics.values())
-    print(f"{len(knowledge.topics)} topics, {facts} facts, {len(messages)} problem(s)")
+    print(
+        f"{len(knowledge.topics)} topics, {facts} facts, {len(knowledge.organisations)} organisations, "
+        f"{len(unofficial)} unofficial citation(s), {len(messages)} problem(s)"
+    )
     return EXIT_PROBLEMS if messages else EXIT_OK
+
+
+def cmd_stale(args: argparse.Namespace) -> int:
+    knowledge, problems = read_knowledge()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    items = stale_items(knowledge, dt.date.today())
+    if args.json:
+        _print_json({"today": dt.date.today().isoformat(), "items": [item.as_dict() for item in items]})
+        return EXIT_OK
+    for item in items:
+        print(f"{item.kind:<17} {item.where:<40} {item.detail}")
+    print(f"{len(items)} item(s) to review")
+    return EXIT_OK
 
 
 def _training_gaps(knowledge: KnowledgeBase) -> list[str]:
@@ -164,11 +191,24 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     language = args.lang or project_detector().detect(text).language or DEFAULT_LANGUAGE
     matches = TopicIndex(knowledge).search(text, limit=args.limit)
     results = [{**topic_details(knowledge, m.topic, language), "score": round(m.score, 3)} for m in matches]
+    referrals = DirectoryIndex(knowledge).find(text, limit=args.limit)
+    organisations = [
+        {**organisation_details(knowledge, r.organisation, language), "task": r.task.key if r.task else None,
+         "score": round(r.score, 3)}
+        for r in referrals
+    ]
     if args.json:
-        _print_json({"query": text, "language": language, "results": results})
+        _print_json({"query": text, "language": language, "results": results, "organisations": organisations})
         return EXIT_OK
-    if not results:
-        print("no matching topic")
+    if not results and not organisations:
+        print("no matching topic or organisation")
+    for entry in organisations:
+        task = next((t for t in entry["tasks"] if t["key"] == entry["task"]), None)  # type: ignore[attr-defined]
+        print(f"\n== {entry['name']} (directory/{entry['key']}, score {entry['score']})\n{entry['handles']}")
+        if task is not None:
+            print(f"  - {task['do']} ({task['url']})")
+        if entry["contact"]:
+            print(f"  - {entry['contact']}")
     for result in results:
         print(f"\n== {result['name']} ({result['key']}, score {result['score']})\n{result['answer']}")
         for fact in result["facts"]:  # type: ignore[attr-defined]
@@ -380,6 +420,10 @@ def parser() -> argparse.ArgumentParser:
     lookup.add_argument("--limit", type=int, default=3)
     lookup.add_argument("--json", action="store_true")
     lookup.set_defaults(func=cmd_lookup)
+
+    stale = sub.add_parser("stale", help="passed plans and sources not read for a year, to review")
+    stale.add_argument("--json", action="store_true")
+    stale.set_defaults(func=cmd_stale)
 
     sub.add_parser("lang", help="the language (nl, pap, en) of each line on stdin").set_defaults(func=cmd_lang)
 

@@ -38,7 +38,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram_format import notice
+from bot.dialogue.responses import NON_TEXT_REPLY
+from bot.i18n import gettext
 from bot.language.detection import project_detector
 from bot.settings import MAX_BODY_BYTES
 
@@ -184,7 +185,7 @@ def post_update(telegram, raw: bytes, secret: str | None = SECRET) -> tuple[int,
     return post(telegram.url, raw, headers, timeout=20)
 
 
-NON_TEXT = {notice("non_text", language) for language in ("nl", "pap", "en")}
+NON_TEXT = {gettext(language, NON_TEXT_REPLY) for language in ("nl", "pap", "en")}
 _update_ids = itertools.count(10**6)
 
 

@@ -128,9 +128,14 @@ def keyboard(call) -> list[tuple[str, str]]:
 
 
 def visible(html_text: str) -> str:
-    """What Telegram shows for an HTML-mode text: Loket only uses <i>."""
-    assert re.fullmatch(r"([^<&]|&(lt|gt|amp|quot);|</?i>)*", html_text, flags=re.S), html_text
-    return re.sub(r"</?i>", "", html_text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """What Telegram shows for an HTML-mode text: Loket only uses <i> and <a href>."""
+    tags = r'</?i>|<a href="https://[^"<>]+">|</a>'
+    assert re.fullmatch(rf"([^<&]|&(lt|gt|amp|quot);|{tags})*", html_text, flags=re.S), html_text
+    return re.sub(tags, "", html_text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def links(html_text: str) -> list[str]:
+    return re.findall(r'<a href="(https://[^"]+)">', html_text)
 
 
 def say(adapter: Adapter, fake: FakeBotApi, update: dict, replies: int = 1) -> list:
@@ -166,6 +171,7 @@ def test_a_question_is_answered_with_its_source_in_each_language(adapter, fake, 
     assert len(visible(reply.params["text"])) <= 4096
     assert fact in reply.params["text"]
     assert reply.params["text"].splitlines()[-1].startswith(source)
+    assert any(url.startswith("https://www.belastingdienst.nl/") for url in links(reply.params["text"]))
     buttons = keyboard(reply)
     assert len(buttons) == 1 and buttons[0][1].startswith("/ask_huurtoeslag")
     if check_button:
@@ -293,3 +299,30 @@ def test_the_adapters_conversations_are_its_own_and_its_token_never_logged(adapt
     log = adapter.log.read_text(encoding="utf-8")
     assert " DEBUG " in log  # the adapter logged at DEBUG, every library included
     assert fake.token not in log and fake.token.split(":")[1] not in log
+
+
+@pytest.mark.parametrize(
+    "question, language, url",
+    [
+        ("Wanneer krijg ik AOW?", "nl", "https://www.svb.nl/"),
+        ("Wat is de Woo?", "nl", "https://"),
+        ("How do I apply for the Warmtefonds loan?", "en", "https://www.warmtefonds.nl/"),
+    ],
+)
+def test_one_answer_is_one_message_with_its_links(adapter, fake, question, language, url):
+    [reply] = say(adapter, fake, text_update(new_chat(), question, language))
+    time.sleep(1.0)  # a second message would have arrived by now
+    chat = reply.params["chat_id"]
+    assert len(fake.of("sendMessage", int(chat))) == 1
+    assert "\n\n" in reply.params["text"]  # the paragraphs stay together
+    assert any(link.startswith(url) for link in links(reply.params["text"]))
+
+
+def test_on_bonaire_the_place_is_kept_after_a_check_and_late_answers_are_recognised(adapter, fake):
+    chat = new_chat()
+    say(adapter, fake, text_update(chat, "Bon dia! Mi ta biba na Boneiru."))
+    [ended] = say(adapter, fake, text_update(chat, "Am I eligible for rent benefit?", "en"))
+    assert "Bonaire" in visible(ended.params["text"])
+    [late] = say(adapter, fake, text_update(chat, "I am 30", "en"))
+    shown = visible(late.params["text"])
+    assert "has already ended" in shown and "Huurtoeslag is" not in shown

@@ -101,3 +101,78 @@ def test_an_unreadable_answer_is_named(reader):
 )
 def test_asking_whether_you_qualify(text, expected):
     assert asks_for_check(text) is expected
+
+
+# ---- A number is tied to its question by the words around it (nl, pap, en) ----
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik betaal 650 huur en ben 30", "mi ta paga 650 di hür i mi tin 30 aña", "I pay 650 rent and I am 30"],
+)
+def test_asked_for_the_age_a_message_with_rent_and_age_answers_the_age_and_keeps_the_rent(reader, text):
+    understood = reader.read(text, "ht_age")
+    assert understood.values == {"ht_age": 30, "ht_rent": Decimal("650")}
+    assert understood.problem is None and understood.unreadable is None
+
+
+@pytest.mark.parametrize("text", ["dertig of veertig", "trinta òf kuarenta", "thirty or forty", "30 of 40",
+                                  "tussen 600 en 700"])
+def test_two_numbers_without_a_word_to_choose_are_asked_again(reader, text):
+    understood = reader.read(text, "ht_age")
+    assert understood.values == {} and understood.unreadable == "ht_age"
+    assert "more than one number" in understood.problem.message
+
+
+@pytest.mark.parametrize("text", ["ik heb een vraag eerst", "ik heb één vraag", "mi tin un pregunta promé",
+                                  "I have a question first", "I have one question"])
+def test_an_article_is_no_number_and_a_message_without_one_is_not_an_answer(reader, text):
+    understood = reader.read(text, "ht_age")
+    assert understood.values == {} and understood.unreadable == "ht_age"
+    assert "not look like an answer" in understood.problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik ben 22 en betaal 600 euro huur", "mi tin 22 aña i mi ta paga 600 dollar di hür",
+     "I am 22 and pay 600 euros rent"],
+)
+def test_asked_for_the_rent_a_message_with_age_and_rent_answers_the_rent_and_keeps_the_age(reader, text):
+    understood = reader.read(text, "ht_rent")
+    assert understood.values == {"ht_rent": Decimal("600"), "ht_age": 22}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ik ben 19 en mijn huur is 550 euro, kan ik in 2026 huurtoeslag krijgen?",
+     "Mi tin 19 aña i mi hür ta 550 euro, mi por haña huurtoeslag na 2026?",
+     "I am 19 and my rent is 550 euros, can I get rent benefit in 2026?"],
+)
+def test_a_first_message_gives_age_and_rent_but_not_the_year_or_the_programme_name(reader, text):
+    assert reader.read(text, None).values == {"ht_age": 19, "ht_rent": Decimal("550")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("zeshonderdvijftig", Decimal("650")), ("six hundred and fifty", Decimal("650")),
+    ("seis shen sinkuenta", Decimal("650")), ("€ 650 per maand", Decimal("650")), ("about 650 dollars", Decimal("650")),
+])
+def test_amounts_in_words_and_with_words_around_them(reader, text, expected):
+    assert reader.read(text, "ht_rent").values == {"ht_rent": expected}
+
+
+@pytest.mark.parametrize("text", ["€ -650,00", "-5"])
+def test_a_negative_amount_cannot_be_read(reader, text):
+    understood = reader.read(text, "ht_assets")
+    assert understood.unreadable == "ht_assets" and understood.values == {}
+
+
+@pytest.mark.parametrize("text", ["1e999", "0x1F", "9" * 400, "½"])
+def test_odd_input_is_no_answer(reader, text):
+    assert reader.read(text, "ht_age").values == {}
+
+
+def test_a_number_with_its_own_word_wins_over_one_without(reader):
+    assert reader.read("ik ben 30 jaar en mijn vriendin 28", "ht_age").values == {"ht_age": 30}
+
+
+def test_alternatives_with_a_shared_word_are_still_a_choice(reader):
+    assert reader.read("600 of 650 euro huur", "ht_rent").values == {}

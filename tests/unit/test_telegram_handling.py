@@ -284,9 +284,6 @@ PHOTO = [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]
 @pytest.mark.parametrize(
     "update, key",
     [
-        ({"message": message(sticker=STICKER)}, "non_text"),
-        ({"message": message(voice={"file_id": "v", "file_unique_id": "v", "duration": 3})}, "non_text"),
-        ({"message": message(photo=PHOTO)}, "non_text"),
         ({"edited_message": {**message(text="Hallo"), "edit_date": 1}}, "edited"),
         ({"channel_post": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "channel"}, "text": "x"}},
          "channel"),
@@ -300,17 +297,30 @@ def test_updates_without_text_get_a_notice_and_ask_nothing(tmp_path, update, key
     assert bot.api.sent(5) == [notice(key, "nl")] and bot.assistant.asked == []
 
 
+@pytest.mark.parametrize(
+    "content",
+    [{"sticker": STICKER}, {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}}, {"photo": PHOTO}],
+)
+def test_a_sticker_photo_or_voice_message_asks_the_assistant_which_knows_the_conversations_language(
+    tmp_path, content
+):
+    bot = Bot(tmp_path)
+    bot.handle({"update_id": next(_update_ids), "message": message(**content)})
+    assert bot.assistant.asked == [("telegram-5", '/non_text{"language_hint":"nl"}')]
+
+
 def test_notices_are_in_the_language_the_chat_was_answered_in(tmp_path):
     bot = Bot(tmp_path)
-    sticker = {"update_id": next(_update_ids), "message": message(sticker=STICKER)}
-    bot.handle(text("Kiko ta e Warmtefonds?"), sticker)
-    assert bot.api.sent()[-1] == notice("non_text", "pap")
+    edited = {"update_id": next(_update_ids), "edited_message": {**message(text="Kiko?"), "edit_date": 1}}
+    bot.handle(text("Kiko ta e Warmtefonds?"), edited)
+    assert bot.api.sent()[-1] == notice("edited", "pap")
 
 
 def test_a_notice_uses_the_users_telegram_language_before_the_chat_has_one(tmp_path):
     bot = Bot(tmp_path)
-    bot.handle({"update_id": next(_update_ids), "message": message(language="en", photo=PHOTO)})
-    assert bot.api.sent() == [notice("non_text", "en")]
+    edited = {**message(language="en", text="Hi"), "edit_date": 1}
+    bot.handle({"update_id": next(_update_ids), "edited_message": edited})
+    assert bot.api.sent() == [notice("edited", "en")]
 
 
 def test_a_caption_is_read_as_the_question(tmp_path):

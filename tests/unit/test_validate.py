@@ -53,7 +53,7 @@ def test_a_fact_without_a_status_fails(knowledge_dir):
 def test_a_status_both_planned_and_in_force_fails(knowledge_dir):
     topic = small_topic()
     topic["facts"][0]["status"] = {"planned_in_budget": 2024, "in_force_since": "2026-01-01"}
-    assert any("either planned or in force" in p for p in problems_for(knowledge_dir, topic))
+    assert any("status needs exactly one of" in p for p in problems_for(knowledge_dir, topic))
 
 
 def test_a_plan_dated_to_the_wrong_budget_fails(knowledge_dir):

@@ -18,7 +18,9 @@
   var MAX_CHARS = 2000;
   var REQUEST_TIMEOUT_MS = 30000;
   var MAX_RETRY_MS = 30000;
-  var URL_PATTERN = /(https?:\/\/[^\s;,()]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|com|org|eu|gov)(?:\/[^\s;,()]*)?)/gi;
+  // A reply's links are "[label](https://…)" (the source, the page to go to); bare
+  // addresses ("toeslagen.nl") become links too.
+  var URL_PATTERN = /\[([^\]]+)\]\((https:\/\/[^\s)]+)\)|(https?:\/\/[^\s;,()]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|com|org|eu|gov)(?:\/[^\s;,()]*)?)/gi;
 
   var script = document.currentScript;
   if (!script || window.__loketLoaded) { return; }
@@ -173,10 +175,11 @@
 
   function textWithLinks(parent, text) {
     var last = 0;
-    text.replace(URL_PATTERN, function (match, _url, offset) {
+    text.replace(URL_PATTERN, function (match, linkLabel, linkUrl, bare, offset) {
       parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var href = /^https?:\/\//i.test(match) ? match : "https://" + match;
-      parent.appendChild(el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: match }));
+      var href = linkUrl || (/^https?:\/\//i.test(bare) ? bare : "https://" + bare);
+      parent.appendChild(el("a", { href: href, target: "_blank", rel: "noopener noreferrer",
+        text: linkLabel || bare }));
       last = offset + match.length;
       return match;
     });
