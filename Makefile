@@ -18,6 +18,9 @@ BUILD_CODE := $(shell find bot/knowledge bot/entitlements bot/dialogue bot/tooli
               $(wildcard bot/i18n/locale/*.po)
 TRAINING := $(shell find nlu_data data domain -name '*.yml') config.yml
 LANGUAGE_CODE := $(shell find bot/language bot/rasa_adapters -type f -not -name '*.pyc')
+# The directory router (bot/rasa_adapters/directory_router.py) stores the knowledge base
+# and routes with this code, so it retrains the model too.
+ROUTING_CODE := bot/dialogue/routing.py bot/knowledge/directory.py bot/knowledge/lookup.py
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -40,7 +43,7 @@ $(BUILT): $(INSTALLED) $(KNOWLEDGE) $(BUILD_CODE)
 	@touch $@
 
 # Rasa trains only when the training data, domain, config or language code changed.
-$(MODEL): $(BUILT) $(TRAINING) $(LANGUAGE_CODE)
+$(MODEL): $(BUILT) $(TRAINING) $(LANGUAGE_CODE) $(ROUTING_CODE)
 	@mkdir -p var/log
 	@echo "training the model (about 8 minutes on 2 cores; log in var/log/train.log) ..."
 	@$(BIN)/rasa train --data nlu_data data --domain domain --config config.yml \
@@ -91,7 +94,7 @@ test: $(MODEL) lint browser
 # and first-load size.
 report: $(MODEL) browser
 	$(PYTEST) --reports=reports tests/test_understanding.py tests/unit/test_redaction.py tests/redaction \
-	  tests/e2e/test_widget.py
+	  tests/e2e/test_widget.py tests/e2e/test_resident_tasks.py
 
 # Time per turn on each channel, side by side: reports/channels_benchmark.md
 bench: $(MODEL)

@@ -53,7 +53,8 @@ class ActionAnswerTopic(Action):
         buttons = []
         if has_check:
             buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
-        dispatcher.utter_message(text=answers.topic(topic, language), buttons=buttons)  # type: ignore[arg-type]
+        island = tracker.get_slot("island")
+        dispatcher.utter_message(text=answers.topic(topic, language, island), buttons=buttons)  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
 
 
@@ -64,6 +65,8 @@ class ActionAnswerFollowUp(Action):
         return "action_answer_follow_up"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if _late_check_answer(tracker):  # "I am 30" after the check ended reads like a follow-up too
+            return ActionReportCheck().after_check(dispatcher, tracker)
         answers = answers_from_database()
         topic = tracker.get_slot("topic")
         if not answers.knows(topic):
@@ -77,7 +80,7 @@ class ActionAnswerFollowUp(Action):
         island = next(tracker.get_latest_entity_values("island"), None)
         reply = answers.follow_up(topic, tracker.latest_message.get("text") or "", island, _language(tracker))
         if reply is None:
-            dispatcher.utter_message(text=answers.topic(topic, _language(tracker)))
+            dispatcher.utter_message(text=answers.topic(topic, _language(tracker), tracker.get_slot("island")))
         else:
             dispatcher.utter_message(text=reply)
         return []
@@ -186,7 +189,9 @@ class ActionNonText(Action):
         return "action_non_text"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        language = _language(tracker) or next(tracker.get_latest_entity_values("language_hint"), None)
+        # The language a message of this conversation showed or chose; before any, the app's.
+        shown = tracker.get_slot("language_choice") or tracker.get_slot("language_detected")
+        language = shown or next(tracker.get_latest_entity_values("language_hint"), None) or _language(tracker)
         dispatcher.utter_message(text=gettext(language or "nl", NON_TEXT_REPLY))
         return []
 

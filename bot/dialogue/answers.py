@@ -49,8 +49,15 @@ class Answers:
     def knows(self, topic_key: str | None) -> bool:
         return topic_key is not None and topic_key in self.knowledge.topics
 
-    def topic(self, topic_key: str, language: str | None) -> str:
-        return compose_answer(self.knowledge, topic_key, supported(language))
+    def topic(self, topic_key: str, language: str | None, island: str | None = None) -> str:
+        """The answer about a topic; for someone on an island where it does not apply,
+        what applies there instead (the place said earlier in the conversation counts)."""
+        language = supported(language)
+        topic = self.knowledge.topic(topic_key)
+        place = self.knowledge.places.get(island or "")
+        if place is not None and place.region not in topic.applies_in:
+            return self._on_island(topic, place.region, place.display[language], language)
+        return compose_answer(self.knowledge, topic_key, language)
 
     def referral(self, text: str, place: str | None, language: str | None) -> str | None:
         """Who handles the task in `text` for someone in `place`, and what to do; None if no entry fits."""

@@ -381,12 +381,19 @@ class AnswerReader:
 
 
 def asks_for_check(text: str) -> bool:
-    """ "Heb ik recht op huurtoeslag?", "Mi tin derecho riba...?", "Am I eligible...?" """
-    return bool(_PERSONAL_CHECK.search(strip_accents(text.lower())))
+    """ "Heb ik recht op huurtoeslag?", "Mi tin derecho riba...?", "Am I eligible...?"
+
+    Not "where/how can I get ...?": that asks for the way to apply, which the answer gives.
+    """
+    lowered = strip_accents(text.lower())
+    return bool(_PERSONAL_CHECK.search(lowered)) and not _WHERE_OR_HOW.match(lowered)
+
+
+_WHERE_OR_HOW = re.compile(r"^\W*(where|how|waar|hoe|unda|kon|con)\b")
 
 
 _PERSONAL_CHECK = re.compile(
     r"(recht op|kom ik in aanmerking|krijg ik|kan ik .*krijgen|mag ik|check of ik|"
-    r"tin derecho|tin derechi|mi por haña|mi por haya|ta pa mi|"
+    r"tin derecho|tin derechi|mi por hana|mi por haya|ta pa mi|"
     r"am i eligible|eligible|do i qualify|can i get|could i get|entitled|check if i)"
 )

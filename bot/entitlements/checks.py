@@ -269,7 +269,8 @@ def result_text(result: CheckResult, language: str) -> str:
         lines += [f"• {c.to_year}: {c.after.text(language)}" for c in result.changes]
     shorts = []
     for source in result.sources:
-        short = SourceInfo(source.key, source.title, source.year, source.section, source.url).short(language)
+        info = SourceInfo(source.key, source.title, source.year, source.section, source.url, source.official)
+        short = info.short(language)
         if short not in shorts:
             shorts.append(short)
     label = gettext(language, "Source")

@@ -10,6 +10,7 @@ Netherlands and the Census Office's on Saba.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -63,18 +64,30 @@ class DirectoryIndex:
         frequency: Counter[str] = Counter(w for document in per_task for w in document)
         self._idf = {w: math.log((1 + len(per_task)) / (1 + n)) + 1 for w, n in frequency.items()}
         self._vocabulary = sorted(self._idf)
+        # "bij de RDW", "SVB": an organisation named by its short name, whatever the task.
+        owners: dict[str, set[str]] = {}
+        for organisation in knowledge.organisations.values():
+            for name in organisation.name.values():
+                for short in re.findall(r"\b[A-Z]{2,5}\b", name):
+                    owners.setdefault(words(short)[0], set()).add(organisation.key)
+        # Only a short name that one organisation has ("RCN" is several units).
+        self._short_names = {short: keys.pop() for short, keys in owners.items() if len(keys) == 1}
 
     def _resolve(self, query_words: list[str]) -> set[str]:
         resolved = set(query_words)
         for word in query_words:
             if len(word) >= MIN_FUZZY_LENGTH:  # known words too: "kambia" is also close to "kambio"
-                resolved.update(get_close_matches(word, self._vocabulary, n=2, cutoff=FUZZY_CUTOFF))
+                close = get_close_matches(word, self._vocabulary, n=2, cutoff=FUZZY_CUTOFF)
+                # A typo seldom hits the first two letters; "should" is not "schuld".
+                resolved.update(match for match in close if match[:2] == word[:2])
         return resolved
 
     def _serves(self, organisation: Organisation, place: str | None) -> int:
-        """2: serves exactly this island; 1: serves its region; 0: elsewhere."""
+        """2: serves exactly this island; 1: serves its region; 0: elsewhere. Where the
+        place is unknown, the European Netherlands comes first and the islands' offices
+        still count (only they handle the AOV)."""
         if place is None:
-            place = "europees_nederland"
+            return 2 if "europees_nederland" in organisation.serves else 1
         known = self.knowledge.places.get(place)
         region = known.region if known is not None else place
         if place in organisation.serves:
@@ -84,8 +97,8 @@ class DirectoryIndex:
     def find(self, text: str, place: str | None = None, limit: int = 3) -> list[Referral]:
         """The organisations and tasks `text` is about, best first, for the resident's place.
 
-        `place` is an island or region key (the conversation's place); an island named in
-        the text itself wins over it.
+        `place` is an island or region key (the conversation's place), or None when it is
+        not known; an island named in the text itself wins over it.
         """
         query_words = words(text)
         if not query_words:
@@ -105,8 +118,13 @@ class DirectoryIndex:
             serves = self._serves(organisation, place)
             if serves == 0 or score < MIN_SCORE:
                 continue
-            referrals.append(Referral(organisation, organisation.task(task_key), score + serves))
-        referrals.sort(key=lambda r: (-r.score, r.organisation.key))
+            referrals.append(Referral(organisation, organisation.task(task_key), score))
+        if not referrals:
+            named = sorted({self._short_names[word] for word in query_words if word in self._short_names})
+            organisations = [self.knowledge.organisations[key] for key in named]
+            referrals = [Referral(o, None, MIN_SCORE) for o in organisations if self._serves(o, place)]
+        # The resident's place first, then how well the words match.
+        referrals.sort(key=lambda r: (-self._serves(r.organisation, place), -r.score, r.organisation.key))
         seen: set[str] = set()
         unique = []
         for referral in referrals:

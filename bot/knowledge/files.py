@@ -7,6 +7,7 @@ Reading is lenient: a malformed entry becomes a `Problem` and reading goes on, s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -331,6 +332,16 @@ def read_knowledge(directory: Path = KNOWLEDGE_DIR) -> tuple[KnowledgeBase, list
         organisations=organisations,
     )
     return knowledge, reader.problems
+
+
+def knowledge_fingerprint(directory: Path = KNOWLEDGE_DIR) -> str:
+    """A hash of every knowledge file, for a component that stores the knowledge base
+    in the model: a change to any file retrains it instead of reusing a cached one."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.yml")):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _int_or_none(value: Any) -> int | None:

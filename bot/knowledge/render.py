@@ -1,7 +1,8 @@
 """Turn topics and facts into text for one language: figures, status, sources.
 
-The chat answer is short for a phone screen: the plain answer, the main facts each
-with where it stands (planned or in force), then one line naming the sources.
+The chat answer is short for a phone screen: the plain answer, what a resident can do
+now, the main facts each with where it stands (planned, in force, a figure or a target),
+then one line naming the sources, each a link to its exact page.
 """
 
 from __future__ import annotations
@@ -143,11 +144,13 @@ def compose_answer(knowledge: KnowledgeBase, topic_key: str, language: str) -> s
     """The chat reply for a question about a topic, in `language`."""
     topic = knowledge.topic(topic_key)
     facts = topic.main_facts
+    # What to do comes right after the short answer: residents come with a task. The
+    # contact line only where the act does not already say where to go.
     parts = [fill(topic.answer[language], topic, language)]
-    parts.append("\n".join(f"• {fact_line(fact, topic, language)}" for fact in facts))
     if topic.act is not None:
         parts.append(act_text(topic.act, topic, language))
-    if topic.contact:
+    parts.append("\n".join(f"• {fact_line(fact, topic, language)}" for fact in facts))
+    if topic.contact and not (topic.act is not None and topic.act.where):
         parts.append(fill(topic.contact[language], topic, language))
     cited = [fact.source for fact in facts]
     if topic.act is not None and topic.act.source is not None:

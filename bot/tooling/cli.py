@@ -441,7 +441,7 @@ def parser() -> argparse.ArgumentParser:
     schemes = check.add_subparsers(dest="scheme", required=True)
     huur = schemes.add_parser("huurtoeslag", help="huurtoeslag in a year of knowledge/rules/huurtoeslag.yml")
     huur.add_argument("--year", type=int, help="default: this year's rules, or the latest year listed")
-    huur.add_argument("--age", type=int)
+    huur.add_argument("--age", help="age in years, e.g. 22 or twintig")
     huur.add_argument("--rent", help="monthly rent in euros, e.g. 650 or 1.200,50")
     huur.add_argument("--assets", help="savings and assets on 1 January, in euros")
     huur.add_argument("--partner", help="yes or no")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.rest import send
+from bot.dialogue import check_payload
 from bot.language.detection import project_detector
 from bot.tooling.servers import Servers, free_port
 
@@ -260,3 +261,14 @@ def test_the_endpoints_file_holds_no_password(tmp_path):
     assert "geheim-wachtwoord" not in written and "${LOKET_TRACKER_DB_PASSWORD}" in written
     assert servers._environment()["LOKET_TRACKER_DB_PASSWORD"] == "geheim-wachtwoord"
     assert servers.actions_token not in written and servers.rest_token not in written
+
+
+def test_a_fact_question_about_a_scheme_with_a_check_gets_the_fact_and_the_check_as_a_button(assistant):
+    [message] = send(assistant.rest_url, uuid.uuid4().hex, "Krijg ik nog huurtoeslag voor mijn servicekosten?")
+    assert "servicekosten" in str(message["text"]) and "Kijk of ik er recht op heb" not in str(message["text"])
+    assert [button["payload"] for button in message.get("buttons", [])] == [check_payload("huurtoeslag")]
+
+
+def test_values_in_the_first_message_are_answered_with_the_rule_they_meet(assistant):
+    text = ask(assistant, "Ik ben 19 en mijn huur is 550 euro, kan ik in 2026 huurtoeslag krijgen?")
+    assert "498,20" in text, text

@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,6 +31,23 @@ class Task:
     expect: tuple[str, ...]
 
 
+@cache
+def _names_on(site: str) -> tuple[str, ...]:
+    """The names of the directory's organisations whose website is on `site` ("svb.nl"):
+    a reply that names the SVB sends the resident to the SVB, whichever page it links."""
+    from urllib.parse import urlparse
+
+    from bot.knowledge import read_knowledge
+
+    knowledge = read_knowledge()[0]
+    return tuple(
+        name.lower()
+        for organisation in knowledge.organisations.values()
+        if urlparse(organisation.website).netloc.removeprefix("www.").endswith(site)
+        for name in organisation.name.values()
+    )
+
+
 @dataclass(frozen=True)
 class Outcome:
     task: Task
@@ -38,7 +56,10 @@ class Outcome:
     @property
     def useful(self) -> bool:
         lowered = self.reply.lower()
-        answered = any(expected.lower() in lowered for expected in self.task.expect)
+        answered = any(
+            expected.lower() in lowered or any(name in lowered for name in _names_on(expected.lower()))
+            for expected in self.task.expect
+        )
         return answered and not self.reply.lstrip().startswith(NOT_ANSWERS)
 
 

@@ -92,6 +92,16 @@ def test_check_reads_typed_answers_and_uses_this_years_rules(database_url):
     assert outcome["year"] == 2026 and outcome["by_year"] == {"2024": False, "2025": False, "2026": True}
 
 
+def test_check_reads_answers_as_the_chat_does(database_url):
+    """One parser and one list of yes/no words: "jawel", "twintig", "about 650" as in the chat."""
+    result = loket("check", "huurtoeslag", "--age", "twintig", "--rent", "ongeveer 650", "--assets", "3.000",
+                   "--partner", "nee hoor", "--independent", "jawel", "--registered", "ja hoor", "--residence", "si",
+                   "--year", "2025", "--json", database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["missing"] == [] and outcome["year"] == 2025
+
+
 def test_check_names_an_answer_it_cannot_read(database_url):
     result = loket("check", "warmtefonds", "--owner", "misschien", database_url=database_url)
     assert result.returncode == 1 and "owner" in result.stderr and "yes/no" in result.stderr

@@ -79,3 +79,24 @@ def test_generated_files_live_in_folders_of_their_own(knowledge):
     paths = generated_files(knowledge, Checks(knowledge).questions)
     assert all(path.parent.name == "generated" for path in paths)
     assert {path.parent.parent.relative_to(PROJECT_DIR).as_posix() for path in paths} == {"domain", "data", "nlu_data"}
+
+
+def test_a_topic_is_answered_for_the_place_said_earlier(knowledge):
+    from bot.dialogue import Answers
+
+    answers = Answers(knowledge)
+    on_bonaire = answers.topic("huurtoeslag", "en", island="bonaire")
+    assert on_bonaire.startswith("Rent benefit does not apply on Bonaire.")
+    assert knowledge.topic("cn_huurondersteuning").answer["en"][:40] in on_bonaire
+    assert answers.topic("huurtoeslag", "en") == answers.topic("huurtoeslag", "en", island=None)
+
+
+def test_a_fact_question_about_a_scheme_with_a_check_gets_the_fact_not_the_check(knowledge):
+    from bot.dialogue import Answers
+
+    answers = Answers(knowledge)
+    reply = answers.fact_question("huurtoeslag", "Krijg ik nog huurtoeslag voor mijn servicekosten?", "nl")
+    assert reply is not None and "servicekosten" in reply
+    assert answers.fact_question("huurtoeslag", "Heb ik recht op huurtoeslag?", "nl") is None
+    with_values = "Ik ben 19 en mijn huur is 550 euro, krijg ik huurtoeslag?"
+    assert answers.fact_question("huurtoeslag", with_values, "nl") is None

@@ -46,11 +46,13 @@ def test_a_question_no_organisation_handles_finds_nothing(directory, text):
     assert directory.find(text) == []
 
 
-def test_a_european_task_is_not_sent_to_an_island_office_and_back(directory):
+def test_the_place_decides_between_offices_that_handle_the_same_task(directory):
     on_saba = directory.find("passport", "saba")
     at_home = directory.find("passport", None)
+    in_europe = directory.find("passport", "europees_nederland")
     assert [r.organisation.key for r in on_saba][:1] == ["saba_census_office"]
-    assert "saba_census_office" not in [r.organisation.key for r in at_home]
+    assert [r.organisation.key for r in at_home][:1] == ["gemeente"]
+    assert "saba_census_office" not in [r.organisation.key for r in in_europe]
 
 
 @pytest.mark.parametrize("language", ["nl", "pap", "en"])
