@@ -15,8 +15,9 @@ from bot.dialogue.names import ORGANISATION_INTENT, topic_for_intent
 KEPT_INTENTS = frozenset({ORGANISATION_INTENT, "switch_language", "request_human", "follow_up", "privacy"})
 # A topic the classifier is this sure of stays, even when the message has a task's words
 # ("can I vote with an expired ID card" is about elections). Chosen on the held-out sets
-# and tests/resident/dev.yml, where a wrong topic scored 0.47-0.63 and a right one 0.65+.
-TOPIC_KEPT_ABOVE = 0.65
+# and tests/resident/dev.yml: at 0.65 the router took 25 held-out topic questions away
+# from their (right) topic to win three dev tasks; at 0.5 it keeps the topics.
+TOPIC_KEPT_ABOVE = 0.5
 
 
 class Router:

@@ -7,6 +7,7 @@ run here and reported, never used to choose anything. Target: 90% useful on each
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -31,9 +32,12 @@ def results(assistant):
 
 
 def test_the_report_on_resident_tasks(results, reports_dir):
+    before = (Path(__file__).parents[1] / "resident" / "before.txt").read_text(encoding="utf-8")
+    before_table = "\n".join(line for line in before.splitlines() if line.startswith("|"))
     report = "\n\n".join([
         "# Resident tasks: answers a resident can act on (tests/resident)",
-        table(results),
+        "## Now\n\n" + table(results),
+        "## Before issue 11 (commit 62d43ea, same questions and scoring)\n\n" + before_table,
         *(f"## {name}: misses\n\n{misses(outcomes)}" for name, outcomes in results.items()),
     ])
     (reports_dir / "resident_tasks.md").write_text(report + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ def router(knowledge):
     "text, classified",
     [
         ("Waar moet ik zijn voor een nieuw paspoort?", "capabilities"),
-        ("How do I change my licence plate registration?", "ask_brp"),  # an unsure topic (0.63)
+
         ("Kon mi ta paga un bon di trafiko?", "greet"),
         ("Wanneer krijg ik AOW?", "out_of_scope"),
         ("Mi mester un permit di trabou, unda mi ta bai?", "nlu_fallback"),
@@ -43,6 +43,6 @@ def test_a_topic_or_a_deliberate_intent_is_kept(router, text, classified):
 
 
 def test_a_topic_the_classifier_is_sure_of_stays(router):
-    assert router.intent_for("can i vote with an expired id card", "ask_verkiezingen_kiesstelsel", 0.67) is None
+    assert router.intent_for("can i vote with an expired id card", "ask_verkiezingen_kiesstelsel", 0.55) is None
     assert router.intent_for("can i vote with an expired id card", "ask_verkiezingen_kiesstelsel", 0.4) \
         == "ask_organisation"
