@@ -31,6 +31,12 @@ class ActionAnswerTopic(Action):
             return ActionReportCheck().after_check(dispatcher, tracker)
         answers = answers_from_database()
         topic = topic_for_intent(tracker.get_intent_of_latest_message())
+        previous = tracker.get_slot("topic")
+        if previous and previous != topic and answers.clear_topic_for(tracker.latest_message.get("text") or "") is None:
+            follow_up = _island_follow_up(tracker)  # "i na Boneiru?" read as an island topic
+            if follow_up is not None:
+                dispatcher.utter_message(text=follow_up)
+                return []
         if not answers.knows(topic):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
@@ -53,7 +59,7 @@ class ActionAnswerTopic(Action):
         buttons = []
         if has_check:
             buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
-        island = tracker.get_slot("island")
+        island = _island(tracker.get_slot("island"))
         dispatcher.utter_message(text=answers.topic(topic, language, island), buttons=buttons)  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
 
@@ -77,10 +83,10 @@ class ActionAnswerFollowUp(Action):
                 )
             )
             return []
-        island = next(tracker.get_latest_entity_values("island"), None)
+        island = _island(next(tracker.get_latest_entity_values("island"), None))
         reply = answers.follow_up(topic, tracker.latest_message.get("text") or "", island, _language(tracker))
         if reply is None:
-            dispatcher.utter_message(text=answers.topic(topic, _language(tracker), tracker.get_slot("island")))
+            dispatcher.utter_message(text=answers.topic(topic, _language(tracker), _island(tracker.get_slot("island"))))
         else:
             dispatcher.utter_message(text=reply)
         return []
@@ -93,10 +99,24 @@ def _late_check_answer(tracker: Tracker) -> bool:
     return checks().is_bare_answer(tracker.latest_message.get("text") or "")
 
 
+def _island(value: object) -> str | None:
+    """An island key from a slot or entity; anything else a crafted payload may hold is ignored."""
+    return value if isinstance(value, str) else None
+
+
+def _island_follow_up(tracker: Tracker) -> str | None:
+    """A short message naming an island right after a topic's answer: the topic there."""
+    island = _island(next(tracker.get_latest_entity_values("island"), None))
+    text = tracker.latest_message.get("text") or ""
+    if island is None or len(text.split()) > 4:
+        return None
+    return answers_from_database().follow_up(tracker.get_slot("topic"), text, island, _language(tracker))
+
+
 def _referral(tracker: Tracker) -> str | None:
     """The directory's answer to the latest message, if an organisation handles it."""
     text = tracker.latest_message.get("text") or ""
-    return answers_from_database().referral(text, tracker.get_slot("island"), _language(tracker))
+    return answers_from_database().referral(text, _island(tracker.get_slot("island")), _language(tracker))
 
 
 class ActionReferOrganisation(Action):
@@ -137,6 +157,10 @@ class ActionDefaultAskAffirmation(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if _late_check_answer(tracker):
             return [*ActionReportCheck().after_check(dispatcher, tracker), UserUtteranceReverted()]
+        follow_up = _island_follow_up(tracker)  # "i na Boneiru?" when the classifier is torn
+        if follow_up is not None:
+            dispatcher.utter_message(text=follow_up)
+            return [UserUtteranceReverted()]
         referral = _referral(tracker)
         if referral is not None:
             dispatcher.utter_message(text=referral)

@@ -54,7 +54,7 @@ class Answers:
         what applies there instead (the place said earlier in the conversation counts)."""
         language = supported(language)
         topic = self.knowledge.topic(topic_key)
-        place = self.knowledge.places.get(island or "")
+        place = self.knowledge.places.get(island) if isinstance(island, str) else None
         if place is not None and place.region not in topic.applies_in:
             return self._on_island(topic, place.region, place.display[language], language)
         return compose_answer(self.knowledge, topic_key, language)
@@ -93,7 +93,7 @@ class Answers:
         if not self.knows(topic_key):
             return None
         topic = self.knowledge.topic(topic_key)  # type: ignore[arg-type]
-        place = self.knowledge.places.get(island or "")
+        place = self.knowledge.places.get(island) if isinstance(island, str) else None
         if place is not None:
             return self._on_island(topic, place.region, place.display[language], language)
         facts = facts_about(topic, text)

@@ -103,7 +103,7 @@ class DirectoryIndex:
         query_words = words(text)
         if not query_words:
             return []
-        place = place_in(self.knowledge, text) or place
+        place = place_in(self.knowledge, text) or (place if isinstance(place, str) else None)
         query = self._resolve(query_words)
         best: dict[tuple[str, str], float] = {}
         for organisation, task, phrase in self._phrases:

@@ -38,8 +38,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue.responses import NON_TEXT_REPLY
-from bot.i18n import gettext
+from bot.channels.telegram_format import notice
 from bot.language.detection import project_detector
 from bot.settings import MAX_BODY_BYTES
 
@@ -185,7 +184,7 @@ def post_update(telegram, raw: bytes, secret: str | None = SECRET) -> tuple[int,
     return post(telegram.url, raw, headers, timeout=20)
 
 
-NON_TEXT = {gettext(language, NON_TEXT_REPLY) for language in ("nl", "pap", "en")}
+EDITED = {notice("edited", language) for language in ("nl", "pap", "en")}
 _update_ids = itertools.count(10**6)
 
 
@@ -197,18 +196,31 @@ def sticker(chat_id: int) -> dict:
                     "is_animated": False, "is_video": False}}}
 
 
+def edited(chat_id: int) -> dict:
+    return {"update_id": next(_update_ids), "edited_message": {
+        "message_id": 1, "date": int(time.time()), "edit_date": int(time.time()), "text": "settle",
+        "chat": {"id": chat_id, "type": "private", "first_name": "Fuzz"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Fuzz"}}}
+
+
+def _edited_notices(fake: FakeBotApi, chat: int) -> int:
+    return sum(html.unescape(str(call.params.get("text"))) in EDITED for call in fake.of("sendMessage", chat))
+
+
 def settle(telegram, fake: FakeBotApi, chats: Chats, timeout: float = 150.0) -> None:
-    """Wait until the adapter has handled every update posted so far: a sticker goes last
-    into each private chat (a chat's updates are handled in order, and fuzzed updates
-    never draw the sticker's notice), then the Bot API calls and the log stop growing."""
+    """Wait until the adapter has handled every update posted so far: an edited message
+    goes last into each private chat (a chat's updates are handled in order, and the
+    adapter answers it itself, outside the conversation and its rate limit), then the
+    Bot API calls and the log stop growing. (A sticker no longer serves: it is a turn of
+    the conversation now, answered by whatever state the fuzz left the chat in.)"""
+    before = {chat: _edited_notices(fake, chat) for chat in chats.private}
     for chat in chats.private:
-        status, _ = post_update(telegram, json.dumps(sticker(chat)).encode())
+        status, _ = post_update(telegram, json.dumps(edited(chat)).encode())
         assert status == 200
     deadline = time.monotonic() + timeout
     waiting = set(chats.private)
     while waiting and time.monotonic() < deadline:
-        waiting = {chat for chat in waiting if not any(
-            html.unescape(str(call.params.get("text"))) in NON_TEXT for call in fake.of("sendMessage", chat))}
+        waiting = {chat for chat in waiting if _edited_notices(fake, chat) <= before[chat]}
         time.sleep(0.2)
     assert not waiting, f"the adapter did not finish the updates of chats {waiting} within {timeout:.0f} s"
     quiet_since, last = time.monotonic(), None
