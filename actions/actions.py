@@ -48,8 +48,7 @@ class ActionAnswerTopic(Action):
         )
         fact_reply = answers.fact_question(topic, text, language) if has_check and wants_check else None
         if fact_reply is not None:  # "Krijg ik nog huurtoeslag voor servicekosten?": the fact, then the check
-            buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
-            dispatcher.utter_message(text=fact_reply, buttons=buttons)
+            dispatcher.utter_message(text=fact_reply, buttons=_check_button(topic, language))
             return [SlotSet("topic", topic)]
         if has_check and wants_check:
             dispatcher.utter_message(text=gettext(
@@ -58,7 +57,7 @@ class ActionAnswerTopic(Action):
             return [SlotSet("topic", topic), SlotSet("check_scheme", topic), FollowupAction(check_form(topic))]  # type: ignore[arg-type]
         buttons = []
         if has_check:
-            buttons = [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]  # type: ignore[arg-type]
+            buttons = _check_button(topic, language)  # type: ignore[arg-type]
         island = _island(tracker.get_slot("island"))
         dispatcher.utter_message(text=answers.topic(topic, language, island), buttons=buttons)  # type: ignore[arg-type]
         return [SlotSet("topic", topic)]
@@ -90,6 +89,11 @@ class ActionAnswerFollowUp(Action):
         else:
             dispatcher.utter_message(text=reply)
         return []
+
+
+def _check_button(topic: str, language: str) -> list[dict[str, str]]:
+    """The button under an answer that starts the topic's check."""
+    return [{"title": gettext(language, "Check if I qualify"), "payload": check_payload(topic)}]
 
 
 def _late_check_answer(tracker: Tracker) -> bool:

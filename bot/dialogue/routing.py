@@ -26,9 +26,9 @@ class Router:
 
     def intent_for(self, text: str, intent: str | None, confidence: float = 0.0) -> str | None:
         """`ask_organisation` where the directory should answer instead of `intent`; else None."""
-        if intent in KEPT_INTENTS or not self.answers.directory.find(text, place=None, limit=1):
-            return None
-        if topic_for_intent(intent) is not None and confidence >= TOPIC_KEPT_ABOVE:
+        if intent in KEPT_INTENTS or (topic_for_intent(intent) is not None and confidence >= TOPIC_KEPT_ABOVE):
+            return None  # decided without the lookups, which this runs on every message
+        if not self.answers.directory.find(text, place=None, limit=1):
             return None
         named = self.answers.clear_topic_for(text)
         if named is not None:
