@@ -9,7 +9,18 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checks import ActionReportCheck, checks, last_outcome
-from bot.dialogue import NON_TEXT_REPLY, answers_from_database, check_form, check_payload, topic_for_intent
+from actions.desk import offer_handover, record_gap
+from bot.desk import FEEDBACK_QUESTION, feedback_buttons
+from bot.dialogue import (
+    FEEDBACK_HELPFUL_INTENT,
+    FEEDBACK_NOT_HELPFUL_INTENT,
+    NON_TEXT_REPLY,
+    answers_from_database,
+    check_form,
+    check_payload,
+    payload,
+    topic_for_intent,
+)
 from bot.entitlements import SCHEMES, asks_for_check
 from bot.i18n import gettext
 
@@ -48,7 +59,7 @@ class ActionAnswerTopic(Action):
         )
         fact_reply = answers.fact_question(topic, text, language) if has_check and wants_check else None
         if fact_reply is not None:  # "Krijg ik nog huurtoeslag voor servicekosten?": the fact, then the check
-            dispatcher.utter_message(text=fact_reply, buttons=_check_button(topic, language))
+            _answer_with_feedback(dispatcher, fact_reply, topic, language, _check_button(topic, language))
             return [SlotSet("topic", topic)]
         if has_check and wants_check:
             dispatcher.utter_message(text=gettext(
@@ -59,7 +70,7 @@ class ActionAnswerTopic(Action):
         if has_check:
             buttons = _check_button(topic, language)  # type: ignore[arg-type]
         island = _island(tracker.get_slot("island"))
-        dispatcher.utter_message(text=answers.topic(topic, language, island), buttons=buttons)  # type: ignore[arg-type]
+        _answer_with_feedback(dispatcher, answers.topic(topic, language, island), topic, language, buttons)
         return [SlotSet("topic", topic)]
 
 
@@ -89,6 +100,14 @@ class ActionAnswerFollowUp(Action):
         else:
             dispatcher.utter_message(text=reply)
         return []
+
+
+def _answer_with_feedback(dispatcher: CollectingDispatcher, text: str, topic: str, language: str,
+                          buttons: list[dict[str, str]]) -> None:
+    """An answer about a topic, asking "Did this help?" with yes and no buttons on the same message."""
+    rated = feedback_buttons(language, payload(FEEDBACK_HELPFUL_INTENT, programme=topic),
+                             payload(FEEDBACK_NOT_HELPFUL_INTENT, programme=topic))
+    dispatcher.utter_message(text=f"{text}\n\n{gettext(language, FEEDBACK_QUESTION)}", buttons=[*buttons, *rated])
 
 
 def _check_button(topic: str, language: str) -> list[dict[str, str]]:
@@ -133,6 +152,8 @@ class ActionReferOrganisation(Action):
         referral = _referral(tracker)
         if referral is None:
             dispatcher.utter_message(response="utter_out_of_scope")
+            if tracker.get_intent_of_latest_message() == "out_of_scope":
+                record_gap(tracker, "out_of_scope")
         else:
             dispatcher.utter_message(text=referral)
         return []
@@ -194,19 +215,16 @@ class ActionDefaultAskRephrase(Action):
 
 
 class ActionDefaultFallback(Action):
-    """Giving up honestly: say so, and point to a person."""
+    """Giving up honestly: say so, and offer a person (a handover, with consent)."""
 
     def name(self) -> str:
         return "action_default_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=gettext(
-                _language(tracker) or "nl",
-                "I'm not sure what you mean. For personal help, visit an Informatiepunt Digitale Overheid in the "
-                "library (free); on Bonaire, Sint Eustatius and Saba, the service desk of the public entity.",
-            )
-        )
+        language = _language(tracker) or "nl"
+        dispatcher.utter_message(text=gettext(language, "I'm sorry, I don't know the answer to this."))
+        record_gap(tracker, "fallback")
+        offer_handover(dispatcher, language)
         return [UserUtteranceReverted()]
 
 

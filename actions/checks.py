@@ -26,9 +26,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.desk import handover_offer
 from bot.dialogue import answers_from_database, check_payload, validate_check_form
 from bot.entitlements import Checks, InvalidAnswer, Pending, outcome_summary, result_text, still_to_ask
 from bot.i18n import gettext
+from bot.settings import settings
 
 DomainDict = dict[str, Any]
 REQUESTED_SLOT = "requested_slot"
@@ -176,6 +178,8 @@ class ActionReportCheck(Action):
         dispatcher.utter_message(text=result_text(result, language))
         if result.details.get("instead"):
             dispatcher.utter_message(text=answers_from_database().topic(str(result.details["instead"]), language))
+        if result.eligible is None:  # "can't tell yet": a person at a desk can look further
+            dispatcher.utter_message(**handover_offer(language, settings().handover_days))
         return reset + [SlotSet(OUTCOME_SLOT, outcome_summary(result, scheme))]
 
     def after_check(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -207,3 +211,30 @@ def last_outcome(tracker: Tracker) -> dict[str, Any] | None:
         elif event.get("event") == "slot" and event.get("name") == OUTCOME_SLOT:
             found = event.get("value")
     return found if isinstance(found, dict) else None
+
+
+def last_check_answers(tracker: Tracker) -> tuple[str, dict[str, Any], str | None] | None:
+    """The scheme, answers ({question name: value}) and year of this session's last check,
+    read back from the events (the form's slots are emptied when it reports). For a
+    handover the resident agreed to; None when no check ran this session."""
+    slot_question = {question.slot: (scheme, question.name)
+                     for scheme, questions in checks().questions.items() for question in questions}
+    found: tuple[str, dict[str, Any], str | None] | None = None
+    scheme: str | None = None
+    answers: dict[str, Any] = {}
+    year: str | None = None
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found, scheme, answers, year = None, None, {}, None
+        if event.get("event") != "slot":
+            continue
+        name, value = event.get("name"), event.get("value")
+        if name == "check_scheme" and isinstance(value, str):
+            scheme, answers, year = value, {}, None
+        elif name == "check_year" and value is not None:
+            year = str(value)
+        elif name in slot_question and value is not None and slot_question[name][0] == scheme:
+            answers[slot_question[name][1]] = value
+        elif name == OUTCOME_SLOT and isinstance(value, dict) and scheme is not None:
+            found = (scheme, dict(answers), year)
+    return found

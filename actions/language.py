@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
+from actions.desk import note_comment
 from bot import LANGUAGE_NAMES, LANGUAGES
 from bot.dialogue import switch_language_payload
 from bot.i18n import gettext
@@ -30,6 +31,12 @@ class ValidateSlotMappings(ValidationAction):
             tracker.get_slot("language_choice"), tracker.get_slot("language_detected"), tracker.get_slot("language")
         )
         return {"language": language}
+
+    async def extract_feedback_comment_for(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # The sentence after "no" on "Did this help?", if this message is it.
+        return note_comment(dispatcher, tracker)
 
 
 class ActionSwitchLanguage(Action):

@@ -9,12 +9,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.desk import handover_store
 from bot.dialogue import FORGET_CANCELLED_INTENT, FORGET_CONFIRMED_INTENT, FORGET_MARK, SESSION_SLOTS, payload
 from bot.i18n import gettext
 from bot.privacy import deployed_statement
 from bot.settings import settings
 
 DomainDict = dict[str, Any]
+CODES_SLOT = "handover_codes"  # the codes of this conversation's handovers
+
+
+def withdraw_codes(tracker: Tracker) -> int:
+    """Delete this conversation's handovers; the number deleted."""
+    codes = tracker.get_slot(CODES_SLOT) or []
+    return handover_store().delete([code for code in codes if isinstance(code, str)]) if codes else 0
 
 
 def _language(tracker: Tracker) -> str:
@@ -56,6 +64,7 @@ class ActionForget(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = _language(tracker)
+        withdraw_codes(tracker)  # forgetting withdraws a handover too
         dispatcher.utter_message(text=gettext(language, "Done: this conversation is deleted. You can start again "
                                                         "whenever you like."))
         dispatcher.utter_message(json_message=FORGET_MARK)

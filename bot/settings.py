@@ -47,6 +47,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db", "Rasa's conversation store, a SQLAlchemy URL"),
     Variable("LOKET_RETENTION_DAYS", "30",
              "conversations whose last message is older are deleted while the server runs (and by `loket purge`)"),
+    Variable("LOKET_DESK_DATABASE_URL", "sqlite:///var/desk.db",
+             "the desk's own store (handovers, staff, sessions, audit log, feedback), never rebuilt by `loket build`"),
+    Variable("LOKET_HANDOVER_DAYS", "14", "a handover code is valid this long, then it and its summary are deleted"),
+    Variable("LOKET_FEEDBACK_DAYS", "365",
+             "residents' feedback and the questions Loket could not answer are kept this long"),
+    Variable("LOKET_AUDIT_DAYS", "365",
+             "the desk's audit log (who opened, handled or deleted a handover) is kept this long"),
     Variable("LOKET_PURGE_INTERVAL_SECONDS", "3600", "how often `loket serve` deletes old conversations"),
     Variable("LOKET_PORT", "5005", "Rasa server (REST channel at `/webhooks/rest/webhook`, widget at `/chat/`)"),
     Variable("LOKET_ACTIONS_PORT", "5055", "action server"),
@@ -83,6 +90,10 @@ class Settings:
     database_url: str
     tracker_database_url: str | None  # None: SQLite in var/
     retention_days: int
+    desk_database_url: str
+    handover_days: int
+    feedback_days: int
+    audit_days: int
     purge_interval_seconds: int
     port: int
     actions_port: int
@@ -120,9 +131,13 @@ class Settings:
                                 "1 to 256 characters, A-Z, a-z, 0-9, _ and -")
         undelivered = Path(str(get("TELEGRAM_UNDELIVERED_FILE")))
         return cls(
-            database_url=str(get("DATABASE_URL")).replace("sqlite:///var/", f"sqlite:///{VAR_DIR}/", 1),
+            database_url=_in_var(str(get("DATABASE_URL"))),
             tracker_database_url=env.get("TRACKER_DATABASE_URL", "").strip() or None,
             retention_days=get("LOKET_RETENTION_DAYS", _positive),  # type: ignore[arg-type]
+            desk_database_url=_in_var(str(get("LOKET_DESK_DATABASE_URL"))),
+            handover_days=get("LOKET_HANDOVER_DAYS", _positive),  # type: ignore[arg-type]
+            feedback_days=get("LOKET_FEEDBACK_DAYS", _positive),  # type: ignore[arg-type]
+            audit_days=get("LOKET_AUDIT_DAYS", _positive),  # type: ignore[arg-type]
             purge_interval_seconds=get("LOKET_PURGE_INTERVAL_SECONDS", _positive),  # type: ignore[arg-type]
             port=port,  # type: ignore[arg-type]
             actions_port=get("LOKET_ACTIONS_PORT", _port),  # type: ignore[arg-type]
@@ -150,6 +165,11 @@ class Settings:
     @property
     def rest_url(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
+
+
+def _in_var(url: str) -> str:
+    """A default SQLite file in var/ resolved against the project, wherever Loket runs from."""
+    return url.replace("sqlite:///var/", f"sqlite:///{VAR_DIR}/", 1)
 
 
 def _default(name: str) -> str:

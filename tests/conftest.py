@@ -105,3 +105,30 @@ def small_topic(key: str = "proef", **changes) -> dict:
     }
     topic.update(changes)
     return topic
+
+
+class FakeClock:
+    """A clock tests move by hand (sessions, lockouts, expiry), never by sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0  # a TOTP step boundary; no DST change near it
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def desk_db(tmp_path: Path):
+    """An empty desk database (bot.desk.store) of the test's own."""
+    from bot.desk import desk_engine, dispose_engines
+
+    yield desk_engine(f"sqlite:///{tmp_path}/desk.db")
+    dispose_engines()

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import InvalidCallbackData
 
 from bot.channels.messages import Button
+from bot.dialogue import YES_NO_QUESTIONS, payload_intent
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on an inline button's callback_data
 logger = logging.getLogger("loket.telegram")
@@ -29,14 +30,21 @@ def fits(payload: str) -> bool:
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """One button a row, as the widget shows them; a payload too long for Telegram is left out."""
-    rows = []
+    """One button a row, as the widget shows them, but a yes and its no side by side ("Did
+    this help?" beside "Check if I qualify"); a payload too long for Telegram is left out."""
+    rows: list[list[InlineKeyboardButton]] = []
+    pairs = {yes: no for yes, no in YES_NO_QUESTIONS}
     for button in buttons:
-        if fits(button.payload):
-            rows.append([InlineKeyboardButton(button.title, callback_data=button.payload)])
-        else:
+        if not fits(button.payload):
             logger.warning("button %r left out: its payload is over Telegram's %d bytes: %r",
                            button.title, MAX_CALLBACK_BYTES, button.payload)
+            continue
+        key = InlineKeyboardButton(button.title, callback_data=button.payload)
+        previous = rows[-1][-1].callback_data if rows else None
+        if isinstance(previous, str) and pairs.get(payload_intent(previous) or "") == payload_intent(button.payload):
+            rows[-1].append(key)
+        else:
+            rows.append([key])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

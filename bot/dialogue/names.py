@@ -68,11 +68,36 @@ def non_text_payload(language_hint: str | None) -> str:
     return f"/{NON_TEXT_INTENT}{hint}"
 
 
-COMMAND_INTENTS = (FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT, PRIVACY_INTENT, NON_TEXT_INTENT)
+# The desk (bot.desk): a handover with the resident's consent, withdrawing it, and
+# "Did this help?" under an answer (`/feedback_helpful{"programme": "huurtoeslag"}`).
+REQUEST_HUMAN_INTENT = "request_human"
+HANDOVER_CONSENT_INTENT, HANDOVER_DECLINED_INTENT = "handover_consent", "handover_declined"
+WITHDRAW_HANDOVER_INTENT = "withdraw_handover"
+FEEDBACK_HELPFUL_INTENT, FEEDBACK_NOT_HELPFUL_INTENT = "feedback_helpful", "feedback_not_helpful"
+# A message that says only yes or no (bot/rasa_adapters/yes_no.py), never classified.
+AFFIRM_INTENT, DENY_INTENT = "affirm", "deny"
+COMMAND_INTENTS = (FORGET_INTENT, FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT, PRIVACY_INTENT, NON_TEXT_INTENT,
+                   HANDOVER_CONSENT_INTENT, HANDOVER_DECLINED_INTENT, WITHDRAW_HANDOVER_INTENT,
+                   FEEDBACK_HELPFUL_INTENT, FEEDBACK_NOT_HELPFUL_INTENT, AFFIRM_INTENT, DENY_INTENT)
+# Questions answered with a yes and a no button: a typed "ja" or "nee" right after one
+# counts as pressing its button (the yes intent first).
+YES_NO_QUESTIONS = ((HANDOVER_CONSENT_INTENT, HANDOVER_DECLINED_INTENT),
+                    (FEEDBACK_HELPFUL_INTENT, FEEDBACK_NOT_HELPFUL_INTENT),
+                    (FORGET_CONFIRMED_INTENT, FORGET_CANCELLED_INTENT))
 # What action_forget adds to its reply, so that the channel deletes the conversation
 # once Rasa has saved the turn (a deletion inside the action would be written back).
 FORGET_MARK = {"loket": "forget"}
 
 # The slot policy: what a new session keeps. Language and place carry over; the
 # answers of a half-finished check, and everything else, do not.
-SESSION_SLOTS = ("language", "language_choice", "island")
+# The codes of this conversation's handovers carry over too, so "/vergeet" in a later
+# session still withdraws them.
+SESSION_SLOTS = ("language", "language_choice", "island", "handover_codes")
+
+
+def payload_intent(text: str) -> str | None:
+    """The intent a button's payload sends ("/feedback_helpful{...}" -> "feedback_helpful"), else None."""
+    if not text.startswith("/"):
+        return None
+    name = text[1:].split("{", 1)[0].strip()
+    return name or None

@@ -240,3 +240,23 @@ def topic_details(knowledge: KnowledgeBase, topic: Topic, language: str) -> dict
         "facts": facts,
         "sources": list(sources.values()),
     }
+
+
+def lookup_results(knowledge: KnowledgeBase, text: str, language: str, limit: int = 5) -> dict[str, object]:
+    """The topics and organisations a question is about, with status and sources: the
+    one search behind `loket lookup` and the desk's Opzoeken page."""
+    from bot.knowledge.directory import DirectoryIndex  # the indexes build on this module
+    from bot.knowledge.lookup import TopicIndex
+
+    matches = TopicIndex(knowledge).search(text, limit=limit)
+    referrals = DirectoryIndex(knowledge).find(text, limit=limit)
+    return {
+        "query": text,
+        "language": language,
+        "results": [{**topic_details(knowledge, m.topic, language), "score": round(m.score, 3)} for m in matches],
+        "organisations": [
+            {**organisation_details(knowledge, r.organisation, language), "task": r.task.key if r.task else None,
+             "score": round(r.score, 3)}
+            for r in referrals
+        ],
+    }

@@ -11,6 +11,7 @@ from bot.language.detection import (
     project_detector,
 )
 from bot.language.entities import Entity, EntityFinder
+from bot.language.replies import bare_yes_no
 from bot.language.text import fold, words
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "DetectorData",
     "Entity",
     "EntityFinder",
+    "bare_yes_no",
     "LanguageDetector",
     "conversation_language",
     "detect_lines",

@@ -90,6 +90,21 @@ def read_yes_no(text: str) -> bool | None:
     return yes if yes != no else None
 
 
+BARE_REPLY_WORDS = 4
+
+
+def bare_yes_no(text: str) -> bool | None:
+    """True or False when a message says nothing but yes or no ("ja graag", "no thanks",
+    "sí"), so that it answers the question before it; None for anything more."""
+    words = _WORD.findall(_normal(text))
+    if not words or len(words) > BARE_REPLY_WORDS or any(character.isdigit() for character in text):
+        return None
+    courtesy = frozenset(_normal(str(word)) for word in _raw()["courtesy"])  # type: ignore[union-attr]
+    if any(word not in _replies().yes | _replies().no | courtesy for word in words):
+        return None
+    return read_yes_no(text)
+
+
 def says_stop(text: str) -> bool:
     return bool(_replies().stop.search(_normal(text)))
 

@@ -9,7 +9,9 @@
     loket lang < messages.txt            the language of each line
     loket evaluate [--compare CONFIG ...]   intent F1 per language; compare pipelines
     loket check huurtoeslag|warmtefonds ...  an entitlement check with reasons and sources
-    loket purge [--older-than DAYS]      delete old conversations (default: LOKET_RETENTION_DAYS)
+    loket purge [--older-than DAYS]      delete old conversations (default: LOKET_RETENTION_DAYS), and what
+                                         the desk keeps past its periods (handovers, feedback, audit log)
+    loket staff|handovers|handover|gaps|feedback   the desk (bot/tooling/desk_cli.py)
     loket serve                          start the action server and the Rasa server
                                          (and the Telegram adapter when TELEGRAM_BOT_TOKEN is set)
     loket telegram                       only the Telegram adapter, against a running Rasa server
@@ -33,18 +35,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
 from bot.channels.rest import AssistantUnavailable, send
+from bot.desk import DesksError, load_desks, purge_desk
 from bot.dialogue import topic_for_intent, topic_intent
 from bot.entitlements import Checks, InvalidAnswer, result_json, result_text
 from bot.knowledge import KnowledgeBase, read_knowledge, validate
-from bot.knowledge.directory import DirectoryIndex
-from bot.knowledge.lookup import TopicIndex
-from bot.knowledge.render import organisation_details, source_info, topic_details
+from bot.knowledge.render import lookup_results, source_info
 from bot.knowledge.review import stale_items, unofficial_citations
 from bot.knowledge.store import database_url, load_knowledge, make_engine, save_knowledge
 from bot.language import detect_lines, project_detector
 from bot.language.examples import all_examples
 from bot.privacy import deployment, purge
 from bot.settings import MODEL_FILE, PROJECT_DIR, REPORTS_DIR, SettingsError, settings
+from bot.tooling.desk_cli import add_desk_commands
 from bot.tooling.rasa_files import generated_files, write_if_changed
 from bot.tooling.servers import PortTaken, Servers
 
@@ -71,6 +73,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     knowledge, problems = read_knowledge()
     problems += validate(knowledge)
     messages = [str(problem) for problem in problems] + [f"nlu_data: {gap}" for gap in _training_gaps(knowledge)]
+    try:  # the desks that accept handover codes
+        load_desks(known_places=frozenset(knowledge.places) | frozenset(place.region for place in
+                                                                          knowledge.places.values()))
+    except (DesksError, OSError) as error:
+        messages.append(f"knowledge/desks.yml: {error}")
     for message in messages:
         print(message)
     if deployment().is_example:  # a note, not a problem: the demo runs on the example values
@@ -189,16 +196,10 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     if knowledge is None:
         return EXIT_UNAVAILABLE
     language = args.lang or project_detector().detect(text).language or DEFAULT_LANGUAGE
-    matches = TopicIndex(knowledge).search(text, limit=args.limit)
-    results = [{**topic_details(knowledge, m.topic, language), "score": round(m.score, 3)} for m in matches]
-    referrals = DirectoryIndex(knowledge).find(text, limit=args.limit)
-    organisations = [
-        {**organisation_details(knowledge, r.organisation, language), "task": r.task.key if r.task else None,
-         "score": round(r.score, 3)}
-        for r in referrals
-    ]
+    found = lookup_results(knowledge, text, language, limit=args.limit)
+    results, organisations = found["results"], found["organisations"]
     if args.json:
-        _print_json({"query": text, "language": language, "results": results, "organisations": organisations})
+        _print_json(found)
         return EXIT_OK
     if not results and not organisations:
         print("no matching topic or organisation")
@@ -282,6 +283,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"removed {removed.conversations} conversation(s) and {removed.events} event(s) "
           f"whose last message is older than {days:g} day(s)")
+    try:
+        desk = purge_desk(config)
+    except SQLAlchemyError as error:
+        print(f"could not reach the desk database: {error.__class__.__name__}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    print(f"removed {desk.handovers} expired handover(s), {desk.feedback} old feedback row(s) and "
+          f"{desk.staff} expired session(s) or old audit entries")
     return EXIT_OK
 
 
@@ -484,6 +492,7 @@ def parser() -> argparse.ArgumentParser:
             help="SQLAlchemy URL of the tracker store (default: SQLite in var/)",
         )
         command.set_defaults(func=func)
+    add_desk_commands(sub)
     return root
 
 

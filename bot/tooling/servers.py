@@ -25,6 +25,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.desk import purge_desk
 from bot.privacy.retention import purge
 from bot.settings import LOG_DIR, MAX_BODY_BYTES, MODELS_DIR, PROJECT_DIR, VAR_DIR, settings
 
@@ -206,6 +207,10 @@ class Servers:
                                     removed.conversations, removed.events, self.retention_days)
                 except SQLAlchemyError as error:  # the store may be busy or not there yet: next time
                     logger.warning("could not delete old conversations: %s", error)
+                try:  # the desk's own periods: handovers, feedback, sessions, the audit log
+                    purge_desk()
+                except SQLAlchemyError as error:
+                    logger.warning("could not delete the desk's expired data: %s", error)
                 self._purging.wait(self.purge_interval)
         finally:
             engine.dispose()

@@ -15,10 +15,17 @@ def embed_origin() -> str:
 
 
 @pytest.fixture(scope="session")
-def assistant(database_url, tmp_path_factory, embed_origin):
+def desk_database_url(tmp_path_factory) -> str:
+    """The desk's own database (handovers, staff, feedback) for the assistant under test."""
+    return f"sqlite:///{tmp_path_factory.mktemp('desk') / 'desk.db'}"
+
+
+@pytest.fixture(scope="session")
+def assistant(database_url, desk_database_url, tmp_path_factory, embed_origin):
     tracker = f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", database_url)
+        patch.setenv("LOKET_DESK_DATABASE_URL", desk_database_url)
         with Servers(rasa_port=free_port(), actions_port=free_port(), tracker_url=tracker,
                      allowed_origins=(embed_origin,)) as servers:
             yield servers

@@ -170,12 +170,18 @@ def test_a_question_is_answered_with_its_source_in_each_language(adapter, fake, 
     assert reply.params["parse_mode"] == "HTML"
     assert len(visible(reply.params["text"])) <= 4096
     assert fact in reply.params["text"]
-    assert reply.params["text"].splitlines()[-1].startswith(source)
+    lines = [line for line in reply.params["text"].splitlines() if line]
+    assert lines[-2].startswith(source)
+    assert lines[-1] == {"nl": "Heeft dit geholpen?", "pap": "Esaki a yuda bo?", "en": "Did this help?"}[language]
     assert any(url.startswith("https://www.belastingdienst.nl/") for url in links(reply.params["text"]))
-    buttons = keyboard(reply)
-    assert len(buttons) == 1 and buttons[0][1].startswith("/ask_huurtoeslag")
+    # "Did this help?" on the same message's keyboard: the check's button, then yes and no side by side
+    rows = reply.params["reply_markup"]["inline_keyboard"]
+    assert [len(row) for row in rows] == [1, 2]
+    assert rows[0][0]["callback_data"].startswith("/ask_huurtoeslag")
+    assert [button["callback_data"].split("{")[0] for button in rows[1]] == ["/feedback_helpful",
+                                                                            "/feedback_not_helpful"]
     if check_button:
-        assert buttons[0][0] == check_button
+        assert rows[0][0]["text"] == check_button
 
 
 def test_start_greets_and_offers_a_language_and_a_button_press_is_answered(adapter, fake):

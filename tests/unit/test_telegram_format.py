@@ -84,6 +84,15 @@ def test_a_pressed_button_is_its_payload(data):
     assert payload(data) == data
 
 
+def test_a_yes_and_its_no_share_a_row_beside_the_check_button():
+    buttons = [Button("Check if I qualify", "/ask_huurtoeslag{\"check\": \"yes\"}"),
+               Button("Ja", names.payload(names.FEEDBACK_HELPFUL_INTENT, programme="huurtoeslag")),
+               Button("Nee", names.payload(names.FEEDBACK_NOT_HELPFUL_INTENT, programme="huurtoeslag")),
+               Button("Other", "/ask_digid")]
+    rows = keyboard(buttons).inline_keyboard
+    assert [[key.text for key in row] for row in rows] == [["Check if I qualify"], ["Ja", "Nee"], ["Other"]]
+
+
 @pytest.mark.parametrize("data", [None, "", "#5d41402abc4b2a76b9719d911017c592", "game:42"])
 def test_data_that_is_no_loket_payload_is_invalid_so_the_button_has_expired(data):
     pressed = payload(data)
@@ -96,6 +105,9 @@ def test_every_payload_loket_makes_fits_telegrams_callback_data():
     payloads += [names.check_payload(key) for key in topics]
     payloads += [names.switch_language_payload(language) for language in LANGUAGES]
     payloads += [names.switch_language_payload(), "/out_of_scope"]
+    payloads += [names.payload(intent, programme=key) for key in topics
+                 for intent in (names.FEEDBACK_HELPFUL_INTENT, names.FEEDBACK_NOT_HELPFUL_INTENT)]
+    payloads += [names.payload(intent) for pair in names.YES_NO_QUESTIONS for intent in pair]
     assert len(topics) > 10
     too_long = [data for data in payloads if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES]
     assert too_long == []
