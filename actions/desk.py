@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.checks import ActionReportCheck, checks, last_check_answers, last_outcome
-from actions.privacy import CODES_SLOT, ActionForget, withdraw_codes
+from actions.privacy import CODES_SLOT, WITHDRAW_FAILED, ActionForget, withdraw_codes
 from bot.desk import (
     Draft,
     Line,
@@ -42,6 +42,7 @@ from bot.dialogue import (
     answers_from_database,
     payload,
     payload_intent,
+    topic_for_intent,
 )
 from bot.entitlements import InvalidAnswer, result_text
 from bot.i18n import gettext
@@ -221,6 +222,9 @@ class ActionWithdrawHandover(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         removed = withdraw_codes(tracker)
+        if removed is None:  # the desk database cannot be reached: keep the codes, to try again
+            dispatcher.utter_message(text=gettext(_language(tracker), WITHDRAW_FAILED))
+            return []
         dispatcher.utter_message(text=withdrawn_reply(_language(tracker), removed))
         return [SlotSet(CODES_SLOT, None)]
 
@@ -246,33 +250,33 @@ class ActionRecordFeedback(Action):
         if topic is None:  # a crafted payload, or a topic no longer known
             dispatcher.utter_message(text=thanks_for_feedback(language))
             return []
-        store = feedback_store()
         try:
-            rating = store.rate(topic, language, helpful)
+            token = feedback_store().rate(topic, language, helpful)
         except SQLAlchemyError:
             logger.exception("could not store feedback")
-            rating = None
+            token = None
         if helpful:
             dispatcher.utter_message(text=thanks_for_feedback(language))
             return []
         record_gap(tracker, "not_helpful", topic)
         dispatcher.utter_message(text=not_helpful_reply(language),
                                  buttons=talk_to_person_button(language, payload(REQUEST_HUMAN_INTENT)))
-        return [SlotSet(COMMENT_SLOT, rating)]
+        return [SlotSet(COMMENT_SLOT, token)]
 
 
 def note_comment(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-    """The message right after "no" on "Did this help?" is its optional comment; the slot
-    is emptied on any message, so only that one counts. Called before every turn."""
-    rating = tracker.get_slot(COMMENT_SLOT)
-    if rating is None:
+    """The message right after "no" on "Did this help?" is its optional comment, unless it
+    is a new question about a topic, a button or a yes or no; the slot is emptied on any
+    message, so only that one can be. Called before every turn."""
+    token = tracker.get_slot(COMMENT_SLOT)
+    if token is None:
         return {}
     text = tracker.latest_message.get("text") or ""
-    intent = _intent(tracker)
-    if isinstance(rating, (int, float)) and text and not text.startswith("/") \
+    intent = _intent(tracker) or ""
+    if isinstance(token, str) and text and not text.startswith("/") and topic_for_intent(intent) is None \
             and intent not in (AFFIRM_INTENT, DENY_INTENT, REQUEST_HUMAN_INTENT):
         try:
-            if feedback_store().comment(int(rating), text):
+            if feedback_store().comment(token, text):
                 dispatcher.utter_message(text=comment_noted(_language(tracker)))
         except SQLAlchemyError:
             logger.exception("could not store a feedback comment")

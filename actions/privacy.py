@@ -3,15 +3,17 @@ a new session keeps. Thin adapters over `bot.privacy` and `bot.dialogue`."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.desk import handover_store
 from bot.dialogue import FORGET_CANCELLED_INTENT, FORGET_CONFIRMED_INTENT, FORGET_MARK, SESSION_SLOTS, payload
-from bot.i18n import gettext
+from bot.i18n import N_, gettext
 from bot.privacy import deployed_statement
 from bot.settings import settings
 
@@ -19,10 +21,19 @@ DomainDict = dict[str, Any]
 CODES_SLOT = "handover_codes"  # the codes of this conversation's handovers
 
 
-def withdraw_codes(tracker: Tracker) -> int:
-    """Delete this conversation's handovers; the number deleted."""
+WITHDRAW_FAILED = N_("Sorry, I could not withdraw your code just now. Please try again in a moment.")
+logger = logging.getLogger(__name__)
+
+
+def withdraw_codes(tracker: Tracker) -> int | None:
+    """Delete this conversation's handovers; the number deleted, None if the desk database
+    cannot be reached (forgetting the conversation goes on)."""
     codes = tracker.get_slot(CODES_SLOT) or []
-    return handover_store().delete([code for code in codes if isinstance(code, str)]) if codes else 0
+    try:
+        return handover_store().delete([code for code in codes if isinstance(code, str)]) if codes else 0
+    except SQLAlchemyError:
+        logger.exception("could not withdraw a handover")
+        return None
 
 
 def _language(tracker: Tracker) -> str:
@@ -64,9 +75,11 @@ class ActionForget(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = _language(tracker)
-        withdraw_codes(tracker)  # forgetting withdraws a handover too
+        withdrawn = withdraw_codes(tracker)  # forgetting withdraws a handover too
         dispatcher.utter_message(text=gettext(language, "Done: this conversation is deleted. You can start again "
                                                         "whenever you like."))
+        if withdrawn is None:
+            dispatcher.utter_message(text=gettext(language, WITHDRAW_FAILED))
         dispatcher.utter_message(json_message=FORGET_MARK)
         return []
 

@@ -6,6 +6,7 @@ deleted after `LOKET_FEEDBACK_DAYS`.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,21 +50,27 @@ class Feedback:
         self._days = days
         self._clock = clock
 
-    def rate(self, topic: str, language: str, helpful: bool) -> int:
-        """One "yes" or "no" on an answer about `topic`; the row's id (for a comment after a no)."""
-        with self._engine.begin() as connection:
-            result = connection.execute(insert(feedback).values(
-                at=self._clock(), topic=topic, language=language, helpful=helpful))
-            return int(result.inserted_primary_key[0])
+    def _day(self) -> float:
+        """Now, to the day: exact times would match a conversation's events."""
+        return self._clock() // SECONDS_PER_DAY * SECONDS_PER_DAY
 
-    def comment(self, feedback_id: int, text: str) -> bool:
-        """The optional sentence after a "no"; False if the rating is gone or already has one."""
+    def rate(self, topic: str, language: str, helpful: bool) -> str | None:
+        """One "yes" or "no" on an answer about `topic`. After a no, a one-time token for its
+        comment (the conversation holds it, never the row's id); None after a yes."""
+        token = None if helpful else secrets.token_urlsafe(16)
+        with self._engine.begin() as connection:
+            connection.execute(insert(feedback).values(at=self._day(), topic=topic, language=language,
+                                                       helpful=helpful, comment_token=token))
+        return token
+
+    def comment(self, token: str, text: str) -> bool:
+        """The optional sentence after a "no"; False for an unknown or used token. The token goes."""
         text = _clean(text)
-        if not text:
+        if not text or not token:
             return False
         with self._engine.begin() as connection:
-            changed = connection.execute(update(feedback).where(
-                feedback.c.id == feedback_id, feedback.c.comment.is_(None)).values(comment=text)).rowcount
+            changed = connection.execute(update(feedback).where(feedback.c.comment_token == token)
+                                         .values(comment=text, comment_token=None)).rowcount
         return bool(changed)
 
     def per_topic(self) -> list[TopicFeedback]:
@@ -88,7 +95,7 @@ class Feedback:
         if not text or text.startswith("/"):  # a button's payload is no question
             return
         with self._engine.begin() as connection:
-            connection.execute(insert(gaps).values(at=self._clock(), language=language, reason=reason,
+            connection.execute(insert(gaps).values(at=self._day(), language=language, reason=reason,
                                                    topic=topic, text=text))
 
     def gap_groups(self, include_added: bool = False) -> list[Group]:

@@ -102,6 +102,9 @@ class WeakPassword(ValueError):
     """A new password refused; the message says why."""
 
 
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+
+
 class Staff:
     """Accounts, sessions and the audit log in the desk database."""
 
@@ -111,7 +114,6 @@ class Staff:
         self._clock = clock
         self._audit_days = audit_days
         self._hasher = hasher or PasswordHasher()
-        self._dummy: str | None = None
 
     # Accounts
 
@@ -219,9 +221,10 @@ class Staff:
         if not self._verify(row.password_hash, password):
             raise self._failure(row.id, row.name, now, "password")
         with self._engine.begin() as connection:
-            # Locked by another server meanwhile: the lock wins.
+            # Locked by another server meanwhile: the lock wins. The count of failures is reset
+            # only by the second factor, so a known password cannot reset it between guessed codes.
             unlocked = and_(staff.c.id == row.id, staff.c.locked_until <= now)
-            if not connection.execute(update(staff).where(unlocked).values(failed_logins=0)).rowcount:
+            if not connection.execute(select(staff.c.id).where(unlocked)).first():
                 raise Locked(self._locked_until(connection, row.id, now))
             if self._hasher.check_needs_rehash(row.password_hash):
                 connection.execute(update(staff).where(staff.c.id == row.id)
@@ -337,9 +340,12 @@ class Staff:
             return False
 
     def _dummy_hash(self) -> str:
-        if self._dummy is None:  # made lazily, with this hasher's cost
-            self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
-        return self._dummy
+        # Made once per process and cost: a new Staff per request must not make an unknown
+        # name slower (a hash and a verify) than a known one (a verify).
+        parameters = (self._hasher.time_cost, self._hasher.memory_cost, self._hasher.parallelism)
+        if parameters not in _DUMMY_HASHES:
+            _DUMMY_HASHES[parameters] = self._hasher.hash(secrets.token_urlsafe(16))
+        return _DUMMY_HASHES[parameters]
 
     def _failure(self, staff_id: int, name: str, now: float, factor: str) -> Exception:
         """Count a failed login, locking the account at the MAX_FAILURES-th in a row; the exception to raise."""

@@ -85,7 +85,7 @@ audit_log = Table(
     Column("detail", Text),
 )
 
-# Residents' "did this help?": no user identifier, the comment redacted.
+# Residents' "did this help?": no user identifier, the comment redacted, the time to the day.
 feedback = Table(
     "desk_feedback", metadata,
     Column("id", Integer, primary_key=True),
@@ -94,6 +94,9 @@ feedback = Table(
     Column("language", String(3), nullable=False),
     Column("helpful", Boolean, nullable=False),
     Column("comment", Text),
+    # Random, kept in the conversation until its one comment arrives, then cleared: the
+    # row's id there would tie the feedback to the conversation for as long as both exist.
+    Column("comment_token", String(32), index=True),
 )
 
 # "Wat Loket niet wist": questions the assistant could not answer, redacted, no user identifier.

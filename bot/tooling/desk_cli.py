@@ -84,6 +84,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 @_desk_database
 def cmd_handovers(args: argparse.Namespace) -> int:
+    # The codes of every open handover: for the deployment's operator, and in the audit log.
+    staff_store().record("cli", "listed", detail="loket handovers")
     rows = [{"code": handover.shown_code, "created": staff_time(handover.created_at),
              "expires": staff_time(handover.expires_at), "language": handover.language,
              "channel": handover.channel, "topics": handover.topics} for handover in handover_store().open()]

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 import requests
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.channels.rest import send
 from bot.desk import desk_engine, feedback_store, handover_store, parse_code, staff_store
-from bot.desk.store import sessions
+from bot.desk.store import sessions, staff
 from tests.e2e.desk_client import Console
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -61,6 +61,10 @@ def test_asking_for_a_person_consenting_and_the_code_opens_the_summary(assistant
     assert opened.status_code == 200
     assert "Mijn huurtoeslag is stopgezet na een verhuizing" in opened.text
     assert "Vraag:" in opened.text and "Gesprek" in opened.text
+    listed = console.http.get(f"{console.base}/api/handovers", timeout=30).json()
+    assert listed and not any(code in str(row) for row in listed)  # a handover opens only with its code
+    console.get("/handover")
+    console.post("/handover", {"code": code})
     handled = console.post("/handover/handled", {"code": code})
     assert handled.status_code == 200 and handover_store().get(code) is None
     actions = [(entry.action, entry.code) for entry in staff_store().audit_entries()]
@@ -133,15 +137,22 @@ def test_five_failed_logins_lock_the_account_for_fifteen_minutes(assistant):
     console.first_login(name, staff_store().add(name))
     console.post("/logout", {})
     intruder = Console(assistant.url)
-    for _ in range(4):
+    for _ in range(5):
         intruder.get("/login")
         assert intruder.post("/login", {"name": name, "password": "geraden-wachtwoord"}).status_code == 401
-    intruder.get("/login")
-    assert intruder.post("/login", {"name": name, "password": "geraden-wachtwoord"}).status_code == 429
-    # now even the right password is refused
+    assert staff_store().account(name) is not None
+    with desk_engine().connect() as connection:
+        locked_until = connection.execute(select(staff.c.locked_until).where(staff.c.name == name)).scalar_one()
+    assert 14 * 60 < locked_until - time.time() <= 15 * 60
+    # now even the right password is refused, with the same answer as a wrong one
     console.get("/login")
     response = console.post("/login", {"name": name, "password": "een-eigen-wachtwoord-2026"})
-    assert response.status_code == 429 and ("geblokkeerd" in response.text or "locked" in response.text)
+    assert response.status_code == 401 and "15 minuten" in response.text
+    assert 'action="/desk/second-factor"' not in response.text
+    unknown = Console(assistant.url)
+    unknown.get("/login")
+    guessed = unknown.post("/login", {"name": "niemand-" + name, "password": "geraden-wachtwoord"})
+    assert guessed.status_code == 401 and guessed.text.count("15 minuten") == response.text.count("15 minuten")
 
 
 def test_a_session_idle_for_eight_hours_has_expired(assistant):

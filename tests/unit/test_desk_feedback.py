@@ -26,19 +26,30 @@ def test_ratings_give_the_share_helpful_per_topic_least_helpful_first(store):
 
 
 def test_a_comment_is_redacted_and_only_one_per_rating(store):
-    rating = store.rate("huurtoeslag", "nl", False)
-    assert store.comment(rating, "Ik zocht mijn aanslag, BSN 111222333, bel 0612345678")
-    assert not store.comment(rating, "a second one")
-    assert not store.comment(rating + 100, "no such rating")
+    token = store.rate("huurtoeslag", "nl", False)
+    assert store.rate("huurtoeslag", "nl", True) is None  # a yes asks for no comment
+    assert store.comment(token, "Ik zocht mijn aanslag, BSN 111222333, bel 0612345678")
+    assert not store.comment(token, "a second one")
+    assert not store.comment("no-such-token", "no such rating")
     [row] = store.per_topic()
     assert "111222333" not in row.comments[0] and "0612345678" not in row.comments[0]
     assert row.comments[0].startswith("Ik zocht mijn aanslag")
 
 
-def test_nothing_identifies_a_user(store):
+def test_nothing_identifies_a_user(store, clock):
     columns = {column["name"] for table in ("desk_feedback", "desk_gaps")
                for column in inspect(store._engine).get_columns(table)}
     assert not columns & {"sender", "sender_id", "user", "user_id", "conversation", "chat_id", "ip"}
+    clock.now += 12 * 3600 + 17.25  # stored to the day, so no time matches a conversation's events
+    token = store.rate("huurtoeslag", "nl", False)
+    store.gap("parkeervergunning", "nl", "out_of_scope")
+    with store._engine.connect() as connection:
+        times = [row[0] for table in ("desk_feedback", "desk_gaps")
+                 for row in connection.exec_driver_sql(f"SELECT at FROM {table}")]
+    assert times and all(at % 86_400 == 0 for at in times)
+    assert store.comment(token, "ik zocht iets anders")
+    with store._engine.connect() as connection:  # the token is gone once used
+        assert connection.exec_driver_sql("SELECT comment_token FROM desk_feedback").scalar() is None
 
 
 def test_unanswered_questions_are_grouped_and_can_be_marked_added(store):

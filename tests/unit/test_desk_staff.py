@@ -322,13 +322,18 @@ def test_after_the_lock_the_count_starts_again(desk, clock):
         desk.check_password(desk.start_session(), "anna", "wrong password")
 
 
-def test_a_right_password_resets_the_failures(desk):
-    one_time = desk.add("anna")
+def test_only_the_second_factor_resets_the_failures(desk, clock):
+    # A known password must not reset the count between guessed codes.
+    _, secret = first_login(desk, clock)
+    clock.advance(60)
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(LoginFailed):
-            desk.check_password(desk.start_session(), "anna", "wrong password")
-    desk.check_password(desk.start_session(), "anna", one_time)
-    for _ in range(MAX_FAILURES - 1):
+            desk.check_totp(at_code_stage(desk), "000000")
+    with pytest.raises(Locked):
+        desk.check_totp(at_code_stage(desk), "000000")
+    clock.advance(LOCK_SECONDS + 1)
+    desk.check_totp(at_code_stage(desk), code(secret, clock))
+    for _ in range(MAX_FAILURES - 1):  # after a full login the count starts again
         with pytest.raises(LoginFailed):
             desk.check_password(desk.start_session(), "anna", "wrong password")
 
