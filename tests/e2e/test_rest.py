@@ -127,7 +127,7 @@ def test_an_unclear_message_offers_topics_as_buttons_in_the_users_language(assis
         ("pap", [("Bon dia", "Bon dia!"), ("Kiko bo por hasi pa mi?", "Bibienda i hür"),
                  ("Kiko ta e plan pa kas di hür sosial na Boneiru?", "Fuente:"),
                  ("Kiko ta e wer mañan?", "Informatiepunt Digitale Overheid"),
-                 ("Mi ke papia ku un hende di berdat", "Mi ta traha un kódigo?"),
+                 ("Mi ke papia ku un hende di berdat", "Bo ke pa mi traha un kódigo?"),
                  ("Masha danki", "Di nada"), ("Ayó", "Ayó!")]),
         ("en", [("Hello there", "Hello!"), ("What can you help me with?", "Housing and rent"),
                 ("How do I get a BSN on Saba?", "Source:"),
