@@ -95,14 +95,19 @@ BARE_REPLY_WORDS = 4
 
 def bare_yes_no(text: str) -> bool | None:
     """True or False when a message says nothing but yes or no ("ja graag", "no thanks",
-    "sí"), so that it answers the question before it; None for anything more."""
+    "sí"), so that it answers the question before it; None for anything more, and for
+    thanks without a plain yes or no ("dank je wel": "wel" is no yes here)."""
     words = _WORD.findall(_normal(text))
     if not words or len(words) > BARE_REPLY_WORDS or any(character.isdigit() for character in text):
         return None
-    courtesy = frozenset(_normal(str(word)) for word in _raw()["courtesy"])  # type: ignore[union-attr]
-    if any(word not in _replies().yes | _replies().no | courtesy for word in words):
+    raw = _raw()
+    courtesy, thanks, plain = (frozenset(_normal(str(word)) for word in raw[key])  # type: ignore[union-attr]
+                               for key in ("courtesy", "thanks", "plain_yes_no"))
+    if any(word not in _replies().yes | _replies().no | courtesy | thanks for word in words):
         return None
-    return read_yes_no(text)
+    if thanks & set(words) and not plain & set(words):
+        return None
+    return read_yes_no(" ".join(word for word in words if word not in thanks))
 
 
 def says_stop(text: str) -> bool:
