@@ -203,17 +203,6 @@ class ActionCreateHandover(Action):
         return [SlotSet(CODES_SLOT, codes)]
 
 
-class ActionDeclineHandover(Action):
-    """No: nothing is stored; the usual referral to a person."""
-
-    def name(self) -> str:
-        return "action_decline_handover"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_human_handover")
-        return []
-
-
 class ActionWithdrawHandover(Action):
     """The button under a code: delete the handover."""
 
@@ -315,8 +304,10 @@ class ActionYesNo(Action):
         asked = _asked_yes_no(tracker)
         question = asked[0] if asked else None
         if question == HANDOVER_CONSENT_INTENT:
-            action: Action = ActionCreateHandover() if yes else ActionDeclineHandover()
-            return action.run(dispatcher, tracker, domain)  # type: ignore[return-value]
+            if yes:
+                return ActionCreateHandover().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_human_handover")  # nothing stored: the usual referral
+            return []
         if question == FEEDBACK_HELPFUL_INTENT:
             topic = asked[2].get("programme") if asked else None
             events = [SlotSet("topic", topic)] if isinstance(topic, str) else []
