@@ -26,8 +26,11 @@ PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
+# Rasa caches trained components by the fingerprint of their inputs; one cache for every
+# checkout on this machine, so a fresh clone retrains only what differs.
+export RASA_CACHE_DIRECTORY ?= $(HOME)/.cache/loket/rasa-cache
 
-.PHONY: run test check train chat lint build validate clean bench report browser audit
+.PHONY: run test check train chat lint build validate clean bench report browser audit scale test-scale
 
 # Python 3.10 from pyenv (selected by .python-version); Rasa 3.6 needs <3.11.
 $(INSTALLED): pyproject.toml constraints.txt
@@ -73,7 +76,7 @@ lint: $(INSTALLED)
 check: lint $(BUILT)
 	$(BIN)/loket validate
 	$(BIN)/loket build --check
-	$(PYTEST) -m "not slow and not e2e and not widget and not telegram and not postgres"
+	$(PYTEST) -m "not slow and not e2e and not widget and not telegram and not postgres and not scale"
 
 # Debian's Chromium for the widget tests (Playwright never downloads a browser).
 browser:
@@ -86,7 +89,7 @@ browser:
 test: $(MODEL) lint browser
 	$(BIN)/loket validate
 	$(BIN)/loket build --check
-	$(PYTEST); rc=$$?; \
+	$(PYTEST) -m "not scale"; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
 # Evaluation reports in reports/: intent F1 per language, language detection,
@@ -96,8 +99,23 @@ report: $(MODEL) browser
 	$(PYTEST) --reports=reports tests/test_understanding.py tests/unit/test_redaction.py tests/redaction \
 	  tests/e2e/test_widget.py tests/e2e/test_resident_tasks.py
 
-# Time per turn on each channel, side by side: reports/channels_benchmark.md
+# Rasa's production stack on this machine, at one address (LOKET_PORT): PostgreSQL,
+# Redis and nginx from Debian's packages (installed when missing, run as the project's
+# own processes, data in var/), LOKET_REPLICAS Rasa servers (2) with their action
+# servers, and the Telegram adapter when a token is set. Ctrl-C stops it all.
+scale: $(MODEL)
+	$(BIN)/loket scale
+
+# The stack under load (40 conversations for a minute, REST and widget) and faults (a
+# replica killed, PostgreSQL restarted, the action servers killed); reports/scale.md.
+test-scale: $(MODEL)
+	$(PYTEST) -m scale --reports=reports tests/scale; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+# Loket against the stock `rasa init` bot, side by side (reports/benchmark.md), and the
+# time per turn on each channel (reports/channels_benchmark.md).
 bench: $(MODEL)
+	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/channels.py
 
 # Known vulnerabilities in the pins, assessed in scripts/audit-assessment.yml

@@ -9,7 +9,9 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checks import ActionReportCheck, checks, last_outcome
-from actions.desk import offer_handover, record_gap
+from actions.conversation import reply_language
+from actions.desk import offer_handover, record_gap, take_comment
+from bot import LANGUAGES
 from bot.desk import FEEDBACK_QUESTION, feedback_buttons
 from bot.dialogue import (
     FEEDBACK_HELPFUL_INTENT,
@@ -25,10 +27,6 @@ from bot.entitlements import SCHEMES, asks_for_check
 from bot.i18n import gettext
 
 DomainDict = dict[str, Any]
-
-
-def _language(tracker: Tracker) -> str | None:
-    return tracker.get_slot("language")
 
 
 class ActionAnswerTopic(Action):
@@ -51,7 +49,7 @@ class ActionAnswerTopic(Action):
         if not answers.knows(topic):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        language = _language(tracker) or "nl"
+        language = reply_language(tracker)
         has_check = topic in SCHEMES
         text = tracker.latest_message.get("text") or ""
         wants_check = asks_for_check(text) or any(
@@ -83,20 +81,23 @@ class ActionAnswerFollowUp(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if _late_check_answer(tracker):  # "I am 30" after the check ended reads like a follow-up too
             return ActionReportCheck().after_check(dispatcher, tracker)
+        if (comment := take_comment(dispatcher, tracker)) is not None:
+            return comment
         answers = answers_from_database()
         topic = tracker.get_slot("topic")
         if not answers.knows(topic):
             dispatcher.utter_message(
                 text=gettext(
-                    _language(tracker) or "nl",
+                    reply_language(tracker),
                     "Which scheme are you asking about? For example: rent benefit, the Warmtefonds or DigiD.",
                 )
             )
             return []
         island = _island(next(tracker.get_latest_entity_values("island"), None))
-        reply = answers.follow_up(topic, tracker.latest_message.get("text") or "", island, _language(tracker))
+        language = reply_language(tracker)
+        reply = answers.follow_up(topic, tracker.latest_message.get("text") or "", island, language)
         if reply is None:
-            dispatcher.utter_message(text=answers.topic(topic, _language(tracker), _island(tracker.get_slot("island"))))
+            dispatcher.utter_message(text=answers.topic(topic, language, _island(tracker.get_slot("island"))))
         else:
             dispatcher.utter_message(text=reply)
         return []
@@ -133,13 +134,13 @@ def _island_follow_up(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     if island is None or len(text.split()) > 4:
         return None
-    return answers_from_database().follow_up(tracker.get_slot("topic"), text, island, _language(tracker))
+    return answers_from_database().follow_up(tracker.get_slot("topic"), text, island, reply_language(tracker))
 
 
 def _referral(tracker: Tracker) -> str | None:
     """The directory's answer to the latest message, if an organisation handles it."""
     text = tracker.latest_message.get("text") or ""
-    return answers_from_database().referral(text, _island(tracker.get_slot("island")), _language(tracker))
+    return answers_from_database().referral(text, _island(tracker.get_slot("island")), reply_language(tracker))
 
 
 class ActionReferOrganisation(Action):
@@ -169,6 +170,8 @@ class ActionOutOfScope(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if _late_check_answer(tracker):
             return ActionReportCheck().after_check(dispatcher, tracker)
+        if (comment := take_comment(dispatcher, tracker)) is not None:
+            return comment
         return ActionReferOrganisation().run(dispatcher, tracker, domain)
 
 
@@ -182,6 +185,8 @@ class ActionDefaultAskAffirmation(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if _late_check_answer(tracker):
             return [*ActionReportCheck().after_check(dispatcher, tracker), UserUtteranceReverted()]
+        if (comment := take_comment(dispatcher, tracker)) is not None:
+            return comment
         follow_up = _island_follow_up(tracker)  # "i na Boneiru?" when the classifier is torn
         if follow_up is not None:
             dispatcher.utter_message(text=follow_up)
@@ -192,10 +197,10 @@ class ActionDefaultAskAffirmation(Action):
             return [UserUtteranceReverted()]
         message = tracker.latest_message
         ranking = [(item.get("name"), float(item.get("confidence", 0.0))) for item in message.get("intent_ranking", [])]
-        language = _language(tracker)
+        language = reply_language(tracker)
         options = answers_from_database().clarifying_options(ranking, message.get("text") or "", language)
         dispatcher.utter_message(
-            text=gettext(language or "nl", "I'm not sure I understood. Did you mean one of these?"),
+            text=gettext(language, "I'm not sure I understood. Did you mean one of these?"),
             buttons=[{"title": option.title, "payload": option.payload} for option in options],
         )
         return []
@@ -209,7 +214,7 @@ class ActionDefaultAskRephrase(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(
-            text=gettext(_language(tracker) or "nl", "Sorry, I didn't quite understand. Could you say it another way?")
+            text=gettext(reply_language(tracker), "Sorry, I didn't quite understand. Could you say it another way?")
         )
         return []
 
@@ -221,7 +226,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        language = _language(tracker) or "nl"
+        language = reply_language(tracker)
         dispatcher.utter_message(text=gettext(language, "I'm sorry, I don't know the answer to this."))
         record_gap(tracker, "fallback")
         offer_handover(dispatcher, language)
@@ -236,9 +241,10 @@ class ActionNonText(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         # The language a message of this conversation showed or chose; before any, the app's.
-        shown = tracker.get_slot("language_choice") or tracker.get_slot("language_detected")
-        language = shown or next(tracker.get_latest_entity_values("language_hint"), None) or _language(tracker)
-        dispatcher.utter_message(text=gettext(language or "nl", NON_TEXT_REPLY))
+        shown = tracker.get_slot("language_choice") or tracker.get_slot("language")
+        hint = next(tracker.get_latest_entity_values("language_hint"), None)
+        language = hint if not shown and hint in LANGUAGES else reply_language(tracker)
+        dispatcher.utter_message(text=gettext(language, NON_TEXT_REPLY))
         return []
 
 
@@ -249,5 +255,5 @@ class ActionDescribeCapabilities(Action):
         return "action_describe_capabilities"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=answers_from_database().capabilities(_language(tracker)))
+        dispatcher.utter_message(text=answers_from_database().capabilities(reply_language(tracker)))
         return []

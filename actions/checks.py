@@ -26,6 +26,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import reply_language
 from bot.desk import handover_offer
 from bot.dialogue import answers_from_database, check_payload, validate_check_form
 from bot.entitlements import Checks, InvalidAnswer, Pending, outcome_summary, result_text, still_to_ask
@@ -42,10 +43,6 @@ BOOKKEEPING_SLOTS = ("check_stopped", "check_last_answered", "check_scheme", CON
 @cache
 def checks() -> Checks:
     return Checks(answers_from_database().knowledge)
-
-
-def _language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "nl"
 
 
 class CheckFormValidation(FormValidationAction, ABC):
@@ -83,7 +80,7 @@ class CheckFormValidation(FormValidationAction, ABC):
             tracker.get_slot("check_last_answered"), pending)
         if understood.stop:
             return [SlotSet("check_stopped", True)]
-        language = _language(tracker)
+        language = reply_language(tracker)
         if understood.problem is not None:
             dispatcher.utter_message(text=understood.problem.text(language))
         events: list[EventType] = []
@@ -157,7 +154,7 @@ class ActionReportCheck(Action):
         return "action_report_check"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = _language(tracker)
+        language = reply_language(tracker)
         scheme = tracker.get_slot("check_scheme")
         if scheme is None and not tracker.get_slot("check_stopped"):
             return self.after_check(dispatcher, tracker)
@@ -185,7 +182,7 @@ class ActionReportCheck(Action):
     def after_check(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """ "I am 30", "about 700 dollars" after the check has ended: it has ended, and
         this is what it found. Any other message: ask to say it another way."""
-        language = _language(tracker)
+        language = reply_language(tracker)
         if not checks().is_bare_answer(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(
                 text=gettext(language, "Sorry, I didn't quite understand. Could you say it another way?"))

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.checks import ActionReportCheck, checks, last_check_answers, last_outcome
+from actions.conversation import reply_language
 from actions.privacy import CODES_SLOT, WITHDRAW_FAILED, ActionForget, withdraw_codes
 from bot.desk import (
     Draft,
@@ -54,10 +55,6 @@ STAFF_LANGUAGES = ("nl", "en")
 # Messages that are not the resident's question: a yes, a no, a greeting, asking for a person.
 NOT_A_QUESTION = frozenset({AFFIRM_INTENT, DENY_INTENT, "greet", "thank", "goodbye", REQUEST_HUMAN_INTENT})
 logger = logging.getLogger(__name__)
-
-
-def _language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "nl"
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -154,7 +151,7 @@ def offer_handover(dispatcher: CollectingDispatcher, language: str) -> None:
 def record_gap(tracker: Tracker, reason: str, topic: str | None = None) -> None:
     """A question Loket could not answer, for "Wat Loket niet wist"; never in the way of the reply."""
     try:
-        feedback_store().gap(open_question(tracker), _language(tracker), reason, topic)
+        feedback_store().gap(open_question(tracker), reply_language(tracker), reason, topic)
     except SQLAlchemyError:
         logger.exception("could not record an unanswered question")
 
@@ -166,7 +163,7 @@ class ActionOfferHandover(Action):
         return "action_offer_handover"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        offer_handover(dispatcher, _language(tracker))
+        offer_handover(dispatcher, reply_language(tracker))
         return []
 
 
@@ -177,7 +174,7 @@ class ActionCreateHandover(Action):
         return "action_create_handover"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = _language(tracker)
+        language = reply_language(tracker)
         answers, outcome = _check_outcome(tracker, language)
         island = _island(tracker)
         draft = Draft(language=language, channel=_channel(tracker), question=open_question(tracker),
@@ -212,9 +209,9 @@ class ActionWithdrawHandover(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         removed = withdraw_codes(tracker)
         if removed is None:  # the desk database cannot be reached: keep the codes, to try again
-            dispatcher.utter_message(text=gettext(_language(tracker), WITHDRAW_FAILED))
+            dispatcher.utter_message(text=gettext(reply_language(tracker), WITHDRAW_FAILED))
             return []
-        dispatcher.utter_message(text=withdrawn_reply(_language(tracker), removed))
+        dispatcher.utter_message(text=withdrawn_reply(reply_language(tracker), removed))
         return [SlotSet(CODES_SLOT, None)]
 
 
@@ -235,7 +232,7 @@ class ActionRecordFeedback(Action):
         return self.record(dispatcher, tracker, helpful)
 
     def record(self, dispatcher: CollectingDispatcher, tracker: Tracker, helpful: bool) -> list[EventType]:
-        language, topic = _language(tracker), _rated_topic(tracker)
+        language, topic = reply_language(tracker), _rated_topic(tracker)
         if topic is None:  # a crafted payload, or a topic no longer known
             dispatcher.utter_message(text=thanks_for_feedback(language))
             return []
@@ -253,23 +250,41 @@ class ActionRecordFeedback(Action):
         return [SlotSet(COMMENT_SLOT, token)]
 
 
-def note_comment(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+def take_comment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """The message right after "no" on "Did this help?" is its optional comment, unless it
-    is a new question about a topic, a button or a yes or no; the slot is emptied on any
-    message, so only that one can be. Called before every turn."""
+    is a question about a topic, a button or a yes or no. Read by the actions that answer
+    a message with no topic (not understood, out of scope, a follow-up), so no action runs
+    on every turn for it. None: not a comment, answer the message as usual."""
     token = tracker.get_slot(COMMENT_SLOT)
     if token is None:
-        return {}
+        return None
+    if not isinstance(token, str) or not _set_in_previous_turn(tracker, COMMENT_SLOT):
+        return [SlotSet(COMMENT_SLOT, None)]  # a later message: the chance has passed
     text = tracker.latest_message.get("text") or ""
     intent = _intent(tracker) or ""
-    if isinstance(token, str) and text and not text.startswith("/") and topic_for_intent(intent) is None \
-            and intent not in (AFFIRM_INTENT, DENY_INTENT, REQUEST_HUMAN_INTENT):
-        try:
-            if feedback_store().comment(token, text):
-                dispatcher.utter_message(text=comment_noted(_language(tracker)))
-        except SQLAlchemyError:
-            logger.exception("could not store a feedback comment")
-    return {COMMENT_SLOT: None}
+    if not text or text.startswith("/") or topic_for_intent(intent) is not None \
+            or intent in (AFFIRM_INTENT, DENY_INTENT, REQUEST_HUMAN_INTENT):
+        return None
+    try:
+        if feedback_store().comment(token, text):
+            dispatcher.utter_message(text=comment_noted(reply_language(tracker)))
+    except SQLAlchemyError:
+        logger.exception("could not store a feedback comment")
+    return [SlotSet(COMMENT_SLOT, None)]
+
+
+def _set_in_previous_turn(tracker: Tracker, slot: str) -> bool:
+    """The slot was set between the user's message before the latest one and the latest."""
+    events = list(tracker.events)
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return False
+    for event in reversed(events[:users[-1]]):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == slot and event.get("value") is not None:
+            return True
+    return False
 
 
 def _asked_yes_no(tracker: Tracker) -> tuple[str, str, dict[str, Any]] | None:
@@ -322,5 +337,5 @@ class ActionYesNo(Action):
         if last_outcome(tracker) is not None:
             return ActionReportCheck().after_check(dispatcher, tracker)
         dispatcher.utter_message(
-            text=gettext(_language(tracker), "Sorry, I didn't quite understand. Could you say it another way?"))
+            text=gettext(reply_language(tracker), "Sorry, I didn't quite understand. Could you say it another way?"))
         return []

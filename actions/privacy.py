@@ -11,6 +11,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.conversation import reply_language
 from bot.desk import handover_store
 from bot.dialogue import FORGET_CANCELLED_INTENT, FORGET_CONFIRMED_INTENT, FORGET_MARK, SESSION_SLOTS, payload
 from bot.i18n import N_, gettext
@@ -36,10 +37,6 @@ def withdraw_codes(tracker: Tracker) -> int | None:
         return None
 
 
-def _language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "nl"
-
-
 class ActionPrivacyStatement(Action):
     """/privacy: what is stored, for how long, why, and how to delete it."""
 
@@ -47,7 +44,7 @@ class ActionPrivacyStatement(Action):
         return "action_privacy_statement"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=deployed_statement(_language(tracker), settings().retention_days))
+        dispatcher.utter_message(text=deployed_statement(reply_language(tracker), settings().retention_days))
         return []
 
 
@@ -58,7 +55,7 @@ class ActionConfirmForget(Action):
         return "action_confirm_forget"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = _language(tracker)
+        language = reply_language(tracker)
         dispatcher.utter_message(
             text=gettext(language, "Shall I delete this whole conversation? This cannot be undone."),
             buttons=[{"title": gettext(language, "Yes, delete it"), "payload": payload(FORGET_CONFIRMED_INTENT)},
@@ -74,7 +71,7 @@ class ActionForget(Action):
         return "action_forget"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = _language(tracker)
+        language = reply_language(tracker)
         withdrawn = withdraw_codes(tracker)  # forgetting withdraws a handover too
         dispatcher.utter_message(text=gettext(language, "Done: this conversation is deleted. You can start again "
                                                         "whenever you like."))

@@ -54,6 +54,11 @@ VARIABLES: tuple[Variable, ...] = (
              "residents' feedback and the questions Loket could not answer are kept this long"),
     Variable("LOKET_AUDIT_DAYS", "365",
              "the desk's audit log (who opened, handled or deleted a handover) is kept this long"),
+    Variable("LOKET_REPLICAS", "2", "Rasa servers (each with its action server) that `make scale` starts"),
+    Variable("LOCK_STORE_URL", "",
+             "Rasa's Redis lock store (`redis://host:6379/0`), needed when several Rasa servers share conversations"),
+    Variable("TICKET_LOCK_LIFETIME", "10",
+             "seconds Rasa holds a conversation's lock; a stopped server's conversations wait at most this long"),
     Variable("LOKET_PURGE_INTERVAL_SECONDS", "3600", "how often `loket serve` deletes old conversations"),
     Variable("LOKET_PORT", "5005", "Rasa server (REST channel at `/webhooks/rest/webhook`, widget at `/chat/`)"),
     Variable("LOKET_ACTIONS_PORT", "5055", "action server"),
@@ -95,6 +100,9 @@ class Settings:
     feedback_days: int
     audit_days: int
     purge_interval_seconds: int
+    replicas: int
+    lock_store_url: str | None
+    lock_lifetime_seconds: int
     port: int
     actions_port: int
     actions_host: str
@@ -139,6 +147,9 @@ class Settings:
             feedback_days=get("LOKET_FEEDBACK_DAYS", _positive),  # type: ignore[arg-type]
             audit_days=get("LOKET_AUDIT_DAYS", _positive),  # type: ignore[arg-type]
             purge_interval_seconds=get("LOKET_PURGE_INTERVAL_SECONDS", _positive),  # type: ignore[arg-type]
+            replicas=get("LOKET_REPLICAS", _positive),  # type: ignore[arg-type]
+            lock_store_url=str(get("LOCK_STORE_URL")) or None,
+            lock_lifetime_seconds=get("TICKET_LOCK_LIFETIME", _positive),  # type: ignore[arg-type]
             port=port,  # type: ignore[arg-type]
             actions_port=get("LOKET_ACTIONS_PORT", _port),  # type: ignore[arg-type]
             actions_host=str(get("LOKET_ACTIONS_HOST")),

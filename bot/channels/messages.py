@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.dialogue.names import FORGET_INTENT, FORGET_MARK, PRIVACY_INTENT, payload
+from bot.i18n import N_, gettext
+from bot.language import conversation_language
 from bot.language.text import strip_accents
 from bot.privacy.statement import delete_commands
 
@@ -222,3 +224,17 @@ def without_forget_mark(raw_messages: Sequence[Mapping[str, Any]]) -> tuple[list
     """The bot's messages without action_forget's mark, and whether it was there."""
     kept = [message for message in raw_messages if message.get("custom") != FORGET_MARK]
     return kept, len(kept) != len(raw_messages)
+
+
+# A turn that produced no reply: the action server did not answer (it stopped, or it is
+# restarting), and Rasa carries on without the action's messages. Never an empty reply.
+NO_REPLY = N_("Sorry, something went wrong on our side. Please send your message again in a moment.")
+
+
+def reply_language(slots: Mapping[str, Any]) -> str:
+    """The conversation's language from its slots, by the rule every answer follows."""
+    return conversation_language(slots.get("language_choice"), slots.get("language"), None)
+
+
+def no_reply(language: str) -> str:
+    return gettext(language, NO_REPLY)

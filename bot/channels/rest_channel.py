@@ -18,8 +18,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.forgetting import forget_conversation
-from bot.channels.messages import BadRequest, command_payload, rest_message, without_forget_mark
+from bot.channels.messages import (
+    BadRequest,
+    command_payload,
+    no_reply,
+    reply_language,
+    rest_message,
+    without_forget_mark,
+)
 from bot.channels.rate_limits import channel_limits, client_address
+from bot.channels.stored_turns import NOT_STORED, STORE_ERRORS
 from bot.privacy import redact_text
 from bot.settings import MAX_BODY_BYTES, settings
 
@@ -78,10 +86,27 @@ class LoketRestInput(RestInput):
             collector = WholeMessageOutputChannel()
             # Personal data never reaches Rasa, so neither its store nor its logs.
             text = command_payload(message.text) or redact_text(message.text)
+            store = request.app.ctx.agent.tracker_store
+            errors_before = STORE_ERRORS.watch(store)
             await on_new_message(UserMessage(text, collector, message.sender, input_channel=self.name()))
+            if not STORE_ERRORS.stored(store, message.sender, errors_before):
+                return _error(NOT_STORED, 503)
             replies, forgotten = without_forget_mark(collector.messages)
             if forgotten:  # after the turn, so Rasa does not write it back
                 forget_conversation(request.app.ctx.agent.tracker_store, message.sender)
+            if not replies:
+                replies = [{"recipient_id": message.sender,
+                            "text": no_reply(await conversation_language(request, message.sender))}]
             return response.json(replies)
 
         return rest
+
+
+async def conversation_language(request: Request, sender: str) -> str:
+    """The language of the conversation as its tracker has it; the default if unreachable."""
+    try:
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - the store being down is why we ask; answer anyway
+        logger.warning("could not read the language of %s", sender)
+        tracker = None
+    return reply_language(tracker.current_slot_values() if tracker is not None else {})

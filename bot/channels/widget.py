@@ -27,7 +27,6 @@ from sanic.response import HTTPResponse
 
 from bot import LANGUAGES
 from bot.channels.forgetting import forget_conversation
-from bot.channels.locks import ConversationLocks
 from bot.channels.messages import (
     BadRequest,
     bot_messages,
@@ -35,11 +34,14 @@ from bot.channels.messages import (
     conversation_history,
     conversation_id,
     incoming_message,
+    no_reply,
     replies_to,
     sender_id,
     without_forget_mark,
 )
 from bot.channels.rate_limits import channel_limits, client_address
+from bot.channels.rest_channel import conversation_language
+from bot.channels.stored_turns import NOT_STORED, STORE_ERRORS
 from bot.channels.widget_labels import widget_labels
 from bot.dialogue.names import FORGET_INTENT, PRIVACY_INTENT, payload, switch_language_payload
 from bot.privacy import redact_text
@@ -90,8 +92,6 @@ class WidgetInput(InputChannel):
             "script": (widget_script().encode("utf-8"), "text/javascript; charset=utf-8"),
             "style": ((STATIC_DIR / "loket.css").read_bytes(), "text/css; charset=utf-8"),
         }
-        # One message at a time per conversation, so a resent message is seen as handled.
-        self._lock = ConversationLocks()
         self._limits = channel_limits()
 
 
@@ -135,7 +135,9 @@ class WidgetInput(InputChannel):
             except (BadRequest, ValueError, RecursionError) as error:  # RecursionError: JSON nested too deep
                 return _json_error(str(error) if isinstance(error, BadRequest) else "the body must be JSON", 400)
             sender = sender_id("widget", message.conversation_id)
-            async with self._lock(sender):
+            # One message at a time per conversation, so a resent message is seen as handled,
+            # under Rasa's lock store: in memory for one server, Redis for several.
+            async with request.app.ctx.agent.lock_store.lock(f"{sender}:widget"):
                 handled = replies_to(await _events(request, sender), message.message_id)
                 if handled is not None:
                     return response.json({"messages": [reply.as_dict() for reply in handled], "repeated": True})
@@ -146,6 +148,8 @@ class WidgetInput(InputChannel):
                                          status=429, headers={"Retry-After": decision.retry_after_header,
                                                               "Cache-Control": "no-store"})
                 collector = CollectingOutputChannel()
+                store = request.app.ctx.agent.tracker_store
+                errors_before = STORE_ERRORS.watch(store)
                 try:
                     # Personal data never reaches Rasa, so neither its store nor its logs.
                     await on_new_message(UserMessage(
@@ -156,9 +160,13 @@ class WidgetInput(InputChannel):
                 except Exception:  # noqa: BLE001 - the widget shows its error state and resends
                     logger.exception("widget message %s of %s failed", message.message_id, sender)
                     return _json_error("the assistant could not handle this message", 500)
+                if not STORE_ERRORS.stored(store, sender, errors_before):  # the widget sends it again
+                    return _json_error(NOT_STORED, 503)
                 raw_replies, forgotten = without_forget_mark(collector.messages)
                 if forgotten:  # after the turn, so Rasa does not write it back
                     forget_conversation(request.app.ctx.agent.tracker_store, sender)
+                if not raw_replies:
+                    raw_replies = [{"text": no_reply(await conversation_language(request, sender))}]
             replies = bot_messages(raw_replies)
             return response.json({"messages": [reply.as_dict() for reply in replies], "forgotten": forgotten},
                                  headers={"Cache-Control": "no-store"})

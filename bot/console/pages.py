@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.desk import Feedback, Group, Handover, TopicFeedback, labels
+from bot.desk import Feedback, Handover, TopicFeedback, labels
 from bot.dialogue import Answers
 from bot.entitlements import Checks, InvalidAnswer, result_text
 from bot.i18n import gettext
@@ -61,10 +61,6 @@ class FeedbackRow:
 
 def feedback_rows(store: Feedback, answers: Answers, language: str) -> list[FeedbackRow]:
     return [FeedbackRow(item.topic, topic_title(answers, item.topic, language), item) for item in store.per_topic()]
-
-
-def gap_groups(store: Feedback) -> list[Group]:
-    return store.gap_groups()
 
 
 def handover_view(handover: Handover, language: str) -> dict[str, Any]:

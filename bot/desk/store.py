@@ -68,7 +68,7 @@ sessions = Table(
     "desk_sessions", metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("staff_id", Integer, ForeignKey("desk_staff.id", ondelete="CASCADE")),  # None before login
-    Column("stage", String(16), nullable=False),  # anonymous, password, setup, ok
+    Column("stage", String(16), nullable=False),  # anonymous, password, ok
     Column("csrf_token", String(64), nullable=False),
     Column("pending_secret", String(64)),  # a second factor being set up, until its first code
     Column("created_at", Float, nullable=False),

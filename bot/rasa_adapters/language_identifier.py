@@ -1,8 +1,8 @@
 """Rasa adapter: tag every message with its language, as a `language` entity.
 
-The domain maps that entity to the `language_detected` slot, and a language the
-message names ("English please") to `language_choice` when the user asks to switch;
-actions.language then sets `language`, which every response follows. When a message
+Rasa maps that entity to the `language` slot itself, and a language the message names
+("English please") to `language_choice` when the user asks to switch; the choice wins
+(actions/conversation.py, and the responses' conditions). When a message
 is too short to tell, no entity is added and the conversation keeps its language.
 The detector itself is `bot.language.detection`. It is built from the project's own
 text at training time and stored in the model; `fingerprint_addon` hashes that text,

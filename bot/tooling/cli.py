@@ -27,8 +27,10 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +50,7 @@ from bot.privacy import deployment, purge
 from bot.settings import MODEL_FILE, PROJECT_DIR, REPORTS_DIR, SettingsError, settings
 from bot.tooling.desk_cli import add_desk_commands
 from bot.tooling.rasa_files import generated_files, write_if_changed
+from bot.tooling.scale import ServiceError, Stack
 from bot.tooling.servers import PortTaken, Servers
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNAVAILABLE = 0, 1, 2
@@ -351,24 +354,17 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    config = settings()
-    servers = _servers(args, telegram=config.telegram_bot_token is not None)
-    print(f"starting Loket (Rasa on port {servers.rasa_port}, actions on {servers.actions_port}) ...")
+def _run_until_stopped(running: AbstractContextManager[Any], ready: Callable[[], None],
+                       check: Callable[[], None]) -> int:
+    """Start, say where to talk to Loket, and run until Ctrl-C or SIGTERM; a server that
+    does not come up or dies ends it with a message."""
     _stop_on_sigterm()
     try:
-        with servers:
-            print(f"Loket is ready. Talk to it:\n  browser:  {servers.widget_url}")
-            print(f"  embed:    <script src=\"{servers.url}/chat/loket.js\" defer></script>")
-            print(f"  REST:     POST {servers.rest_url}")
-            print('            {"sender": "me", "message": "Wat is huurtoeslag?"}')
-            print("  terminal: make chat   (or: loket ask \"Wat is huurtoeslag?\")")
-            if config.telegram_bot_token is not None:
-                mode = f"webhook on port {config.telegram_port}" if config.telegram_webhook_url else "polling"
-                print(f"  Telegram: your bot ({mode}); log in var/log/telegram.{servers.rasa_port}.log")
+        with running:
+            ready()
             print("Press Ctrl-C to stop.")
             while True:
-                servers.raise_if_exited()
+                check()
                 time.sleep(1.0)
     except (KeyboardInterrupt, Stopped):
         print("\nstopped")
@@ -376,9 +372,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except PortTaken as error:
         print(f"Loket did not start: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    except (RuntimeError, TimeoutError) as error:  # a server did not come up, or died
+    except (ServiceError, RuntimeError, TimeoutError) as error:
         print(f"Loket stopped: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = settings()
+    servers = _servers(args, telegram=config.telegram_bot_token is not None)
+    print(f"starting Loket (Rasa on port {servers.rasa_port}, actions on {servers.actions_port}) ...")
+
+    def ready() -> None:
+        print(f"Loket is ready. Talk to it:\n  browser:  {servers.widget_url}")
+        print(f"  embed:    <script src=\"{servers.url}/chat/loket.js\" defer></script>")
+        print(f"  REST:     POST {servers.rest_url}")
+        print('            {"sender": "me", "message": "Wat is huurtoeslag?"}')
+        print("  terminal: make chat   (or: loket ask \"Wat is huurtoeslag?\")")
+        if config.telegram_bot_token is not None:
+            mode = f"webhook on port {config.telegram_port}" if config.telegram_webhook_url else "polling"
+            print(f"  Telegram: your bot ({mode}); log in var/log/telegram.{servers.rasa_port}.log")
+
+    return _run_until_stopped(servers, ready, servers.raise_if_exited)
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    config = settings()
+    stack = Stack(replicas=config.replicas, telegram=config.telegram_bot_token is not None)
+    print(f"starting PostgreSQL, Redis, {stack.replicas} Rasa server(s) with their action servers, and nginx ...")
+
+    def ready() -> None:
+        print(f"Loket is ready at one address: {stack.url}")
+        print(f"  browser:  {stack.url}/chat/")
+        print(f"  REST:     POST {stack.url}/webhooks/rest/webhook")
+        print(f"  desk:     {stack.url}/desk/")
+        print(f"  replicas: Rasa on {', '.join(str(server.rasa_port) for server in stack.servers)} "
+              "(logs in var/log/); Ctrl-C stops every process of the stack")
+
+    return _run_until_stopped(stack, ready, stack.raise_if_exited)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -478,6 +508,9 @@ def parser() -> argparse.ArgumentParser:
     telegram = sub.add_parser("telegram", help="the Telegram adapter (TELEGRAM_BOT_TOKEN; webhook or polling)")
     telegram.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     telegram.set_defaults(func=cmd_telegram)
+
+    sub.add_parser("scale", help="PostgreSQL, Redis, LOKET_REPLICAS Rasa servers and nginx, at LOKET_PORT") \
+        .set_defaults(func=cmd_scale)
 
     for name, func, help_text in (
         ("serve", cmd_serve, "start the action server and the Rasa server"),

@@ -62,12 +62,22 @@ def _yaml(source: str, content: Mapping[str, Any]) -> str:
 
 
 def _in_every_language(message: str) -> list[dict[str, Any]]:
-    """A response's variations: one per language on the `language` slot, the default last."""
-    variations: list[dict[str, Any]] = [
-        {"condition": [{"type": "slot", "name": "language", "value": language}], "text": gettext(language, message)}
-        for language in LANGUAGES if language != DEFAULT_LANGUAGE
-    ]
+    """A response's variations, by the rule of actions/conversation.py: the language the
+    user chose (`language_choice`), else, with no choice made, the language of the last
+    message (`language`); the default language last."""
+    variations: list[dict[str, Any]] = []
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        text = gettext(language, message)
+        variations.append({"condition": [_slot_is("language_choice", language)], "text": text})
+        variations.append({"condition": [_slot_is("language_choice", None), _slot_is("language", language)],
+                           "text": text})
     return variations + [{"text": gettext(DEFAULT_LANGUAGE, message)}]
+
+
+def _slot_is(name: str, value: str | None) -> dict[str, Any]:
+    return {"type": "slot", "name": name, "value": value}
 
 
 def topic_domain(topic_keys: Iterable[str]) -> str:
@@ -88,7 +98,9 @@ def check_domain(questions: Mapping[str, Sequence[Question]]) -> str:
     }
     forms = {check_form(scheme): {"required_slots": [q.slot for q in scheme_questions]}
              for scheme, scheme_questions in questions.items()}
-    actions = [validate_check_form(scheme) for scheme in questions]
+    # The action endpoint sends the domain only to the actions that ask for it (rasa_sdk's
+    # form validation reads the form's slots from it); the others get a smaller request.
+    actions = [{validate_check_form(scheme): {"send_domain": True}} for scheme in questions]
     return _yaml("knowledge/rules", {"slots": slots, "forms": forms, "actions": actions})
 
 

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy import create_engine
@@ -42,6 +43,7 @@ def free_port() -> int:
 # Rasa reads the tracker database's password from this variable of its own process
 # (endpoints.yml substitutes ${...}), so no password is ever written to disk.
 TRACKER_PASSWORD_VARIABLE = "LOKET_TRACKER_DB_PASSWORD"
+LOCK_STORE_PASSWORD_VARIABLE = "LOKET_LOCK_STORE_PASSWORD"
 
 
 class PortTaken(RuntimeError):
@@ -75,25 +77,48 @@ def tracker_store_config(url: str | None) -> dict[str, object]:
     return config
 
 
+def lock_store_config(url: str) -> dict[str, object]:
+    """Rasa's Redis lock store settings for a redis://[:password@]host:port/db URL; a
+    password becomes a reference to LOCK_STORE_PASSWORD_VARIABLE."""
+    parsed = urlsplit(url)
+    if parsed.scheme != "redis" or not parsed.hostname:
+        raise ValueError(f"the lock store URL must look like redis://host:port/0, not {url!r}")
+    config: dict[str, object] = {"type": "redis", "url": parsed.hostname, "port": parsed.port or 6379,
+                                 "db": int(parsed.path.strip("/") or 0), "key_prefix": "loket"}
+    if parsed.password:
+        config["password"] = "${" + LOCK_STORE_PASSWORD_VARIABLE + "}"
+    return config
+
+
 @dataclass
 class Servers:
     rasa_port: int = 5005
     actions_port: int = 5055
     model: Path = MODELS_DIR
     tracker_url: str | None = None
+    # Rasa's Redis lock store (redis://host:port/db), so several Rasa servers can share
+    # conversations; None: the in-memory lock store of a single server.
+    lock_store_url: str | None = field(default_factory=lambda: settings().lock_store_url)
     log_dir: Path = LOG_DIR
     # Sites allowed to embed the widget; the widget's own page needs none.
     allowed_origins: tuple[str, ...] = field(default_factory=lambda: settings().allowed_origins)
     # Start the Telegram adapter too (`make run` does when TELEGRAM_BOT_TOKEN is set).
     telegram: bool = False
     telegram_port: int = field(default_factory=lambda: settings().telegram_port)
+    # Where the adapter sends messages: this Rasa server, or a proxy in front of several.
+    telegram_rasa_url: str | None = None
     # The tokens the processes share: from the settings, else random for this run.
     rest_token: str = field(default_factory=lambda: settings().rest_token or secrets.token_urlsafe(32))
     actions_token: str = field(default_factory=lambda: settings().actions_token or secrets.token_urlsafe(32))
     # Conversations older than this are deleted while the servers run, checked this often.
     retention_days: float = field(default_factory=lambda: settings().retention_days)
     purge_interval: float = field(default_factory=lambda: settings().purge_interval_seconds)
+    # Of several replicas, one purges; the others leave it to that one.
+    purging: bool = True
+    # The command that starts Rasa, before its `run ...` arguments (a benchmark wraps it).
+    rasa_command: tuple[str, ...] = ()
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _named: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _purging: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -110,8 +135,12 @@ class Servers:
         endpoints["action_endpoint"] = {
             "url": f"http://127.0.0.1:{self.actions_port}/webhook",
             "headers": {"Authorization": "Bearer ${LOKET_ACTIONS_TOKEN}"},  # from the environment, not the file
+            # The domain only to actions that ask for it (`send_domain` in the domain), not on every call.
+            "enable_selective_domain": True,
         }
         endpoints["tracker_store"] = tracker_store_config(self.tracker_url)
+        if self.lock_store_url:
+            endpoints["lock_store"] = lock_store_config(self.lock_store_url)
         path = VAR_DIR / f"endpoints.{self.rasa_port}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
@@ -125,10 +154,14 @@ class Servers:
         """What every process is given: the shared tokens, the tracker password, and
         Sanic's body limit (Sanic reads SANIC_* itself)."""
         env = {**os.environ, "LOKET_REST_TOKEN": self.rest_token, "LOKET_ACTIONS_TOKEN": self.actions_token,
-               "SANIC_REQUEST_MAX_SIZE": str(MAX_BODY_BYTES)}
+               "SANIC_REQUEST_MAX_SIZE": str(MAX_BODY_BYTES),
+               # Rasa reads it itself; its own default (60 s) would stall a stopped replica's conversations.
+               "TICKET_LOCK_LIFETIME": str(settings().lock_lifetime_seconds)}
         password = make_url(self.tracker_url).password if self.tracker_url else None
         if password is not None:
             env[TRACKER_PASSWORD_VARIABLE] = str(password)
+        if self.lock_store_url and urlsplit(self.lock_store_url).password:
+            env[LOCK_STORE_PASSWORD_VARIABLE] = str(urlsplit(self.lock_store_url).password)
         return env
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
@@ -139,6 +172,7 @@ class Servers:
             env={**self._environment(), **(env or {})},
         )
         self._processes.append(process)
+        self._named[name] = process
 
     def check_ports(self) -> None:
         """Refuse to start next to another server: it would answer in Loket's place."""
@@ -160,7 +194,8 @@ class Servers:
         self._spawn(
             "rasa",
             [
-                str(bin_dir / "rasa"), "run", "--model", str(self.model), "--port", str(self.rasa_port),
+                *(self.rasa_command or (str(bin_dir / "rasa"),)), "run",
+                "--model", str(self.model), "--port", str(self.rasa_port),
                 "--endpoints", str(self._endpoints_file()), "--credentials", str(PROJECT_DIR / "credentials.yml"),
             ] + (["--cors", *self.allowed_origins] if self.allowed_origins else []),
         )
@@ -170,7 +205,8 @@ class Servers:
         if self.telegram:
             loket = Path(sys.executable).parent / "loket"
             self._spawn("telegram", [str(loket), "telegram"],
-                        {"LOKET_RASA_URL": self.url, "LOKET_TELEGRAM_PORT": str(self.telegram_port)})
+                        {"LOKET_RASA_URL": self.telegram_rasa_url or self.url,
+                         "LOKET_TELEGRAM_PORT": str(self.telegram_port)})
 
     def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
@@ -215,25 +251,29 @@ class Servers:
         finally:
             engine.dispose()
 
+    def pid(self, name: str) -> int:
+        """The process id of "rasa", "actions" or "telegram"."""
+        return self._named[name].pid
+
+    def kill(self, name: str) -> None:
+        """SIGKILL "rasa" or "actions", as a crash would (the fault tests)."""
+        process = self._named[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
     def stop(self) -> None:
         self._purging.set()
-        for process in self._processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self._processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_processes(self._processes)
         self._processes.clear()
+        self._named.clear()
 
     def __enter__(self) -> Servers:
         self.start()
         try:
             self.wait_until_ready()
             self.start_telegram()
-            self.start_purging()
+            if self.purging:
+                self.start_purging()
         except BaseException:
             self.stop()
             raise
@@ -241,6 +281,19 @@ class Servers:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]], grace_seconds: float = 15.0) -> None:
+    """SIGTERM each process group that still runs, then SIGKILL what has not stopped in time."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def _answers(url: str) -> bool:

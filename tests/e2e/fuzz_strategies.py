@@ -42,7 +42,7 @@ KNOWN_INTENTS = ["greet", "thank", "goodbye", "capabilities", "request_human", "
 ODD_INTENTS = ["no_such_intent", "restart", "session_start", "back", "action_listen", "ASK_HUURTOESLAG", "greet ",
                "ask_", "ask_no_such_topic", "utter_greet", "action_answer_topic", "huurtoeslag_form", "", "greet/greet",
                "ask_huurtoeslag@0.3", "greet@x", "greet@1e999", "greet@-1", "😀", "switch_language\u200f"]
-SLOTS = ["language", "language_choice", "language_detected", "topic", "island", "programme", "amount", "currency",
+SLOTS = ["language", "language_choice", "topic", "island", "programme", "amount", "currency",
          "age", "year", "check", "check_scheme", "check_stopped", "check_year", "requested_slot", "ht_age", "ht_rent",
          "ht_assets", "ht_partner", "ht_independent", "ht_registered", "ht_residence", "wf_place", "wf_owner",
          "wf_vve", "wf_income", "no_such_slot", "", "__proto__"]

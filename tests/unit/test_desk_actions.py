@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.desk import ActionCreateHandover, ActionRecordFeedback, ActionYesNo, note_comment, open_question
+from actions.desk import ActionCreateHandover, ActionRecordFeedback, ActionYesNo, open_question, take_comment
 from actions.privacy import ActionForget
 from bot.desk import dispose_engines, feedback_store, handover_store
 from bot.dialogue import payload
@@ -94,11 +94,23 @@ def test_a_typed_no_after_did_this_help_is_feedback_on_that_topic_and_logs_the_q
     assert messages[0]["buttons"][0]["payload"] == "/request_human"
     rating = next(event["value"] for event in result if event.get("name") == "feedback_comment_for")
     # the next message is its optional comment, and only that one
-    comment_events = [*events, bot(messages[0]["text"]), user("ik zocht de bedragen voor 2027", "nlu_fallback")]
+    slot_set = slot("feedback_comment_for", rating)
+    comment = user("ik zocht de bedragen voor 2027", "nlu_fallback")
+    comment_events = [*events, slot_set, bot(messages[0]["text"]), comment]
     dispatcher = CollectingDispatcher()
-    assert note_comment(dispatcher, tracker(comment_events, {"feedback_comment_for": rating})) == \
-        {"feedback_comment_for": None}
+    assert take_comment(dispatcher, tracker(comment_events, {"feedback_comment_for": rating})) == \
+        [{"event": "slot", "timestamp": None, "name": "feedback_comment_for", "value": None}]
     assert feedback_store().per_topic()[0].comments == ("ik zocht de bedragen voor 2027",)
+    assert dispatcher.messages  # "thanks, noted"
+    # a message two turns later is not a comment, and clears the slot
+    later = [*comment_events, bot("..."), user("nog iets anders", "nlu_fallback")]
+    dispatcher = CollectingDispatcher()
+    assert take_comment(dispatcher, tracker(later, {"feedback_comment_for": rating})) == \
+        [{"event": "slot", "timestamp": None, "name": "feedback_comment_for", "value": None}]
+    assert feedback_store().per_topic()[0].comments == ("ik zocht de bedragen voor 2027",) and not dispatcher.messages
+    # a topic question right after the "no" is answered as a question, not kept as a comment
+    topic = [*events, slot_set, bot(messages[0]["text"]), user("Wat is de Warmtefonds lening?", "ask_warmtefonds")]
+    assert take_comment(CollectingDispatcher(), tracker(topic, {"feedback_comment_for": rating})) is None
 
 
 def test_the_feedback_button_rates_the_topic_in_its_payload():

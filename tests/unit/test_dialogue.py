@@ -54,10 +54,13 @@ def test_a_question_added_to_the_rules_becomes_a_slot_a_form_question_and_a_resp
     domain = yaml.safe_load(check_domain(questions))
     assert "wf_solar" in domain["slots"]
     assert domain["forms"]["warmtefonds_form"]["required_slots"][-1] == "wf_solar"
-    assert domain["actions"] == ["validate_huurtoeslag_form", "validate_warmtefonds_form"]
+    assert domain["actions"] == [{"validate_huurtoeslag_form": {"send_domain": True}},
+                                 {"validate_warmtefonds_form": {"send_domain": True}}]
     responses = yaml.safe_load(responses_domain(questions))["responses"]
     variations = responses["utter_ask_wf_solar"]
-    assert [v.get("condition", [{}])[0].get("value") for v in variations] == ["pap", "en", None]
+    assert [[(c["name"], c["value"]) for c in v.get("condition", [])] for v in variations] == [
+        [("language_choice", "pap")], [("language_choice", None), ("language", "pap")],
+        [("language_choice", "en")], [("language_choice", None), ("language", "en")], []]
     assert variations[-1]["text"] != variations[1]["text"]  # Dutch, translated from the catalogue
 
 
