@@ -256,10 +256,10 @@ def take_comment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
     a message with no topic (not understood, out of scope, a follow-up), so no action runs
     on every turn for it. None: not a comment, answer the message as usual."""
     token = tracker.get_slot(COMMENT_SLOT)
-    if token is None:
-        return None
+    # Only the message right after the slot was set; a later one is answered as usual (a
+    # token left in the slot is never read again, and the next "no" replaces it).
     if not isinstance(token, str) or not _set_in_previous_turn(tracker, COMMENT_SLOT):
-        return [SlotSet(COMMENT_SLOT, None)]  # a later message: the chance has passed
+        return None
     text = tracker.latest_message.get("text") or ""
     intent = _intent(tracker) or ""
     if not text or text.startswith("/") or topic_for_intent(intent) is not None \
