@@ -63,6 +63,7 @@ def _intent(tracker: Tracker) -> str | None:
 
 
 def _session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of this session (an action in RECENT_EVENTS_ACTIONS gets only the last two user turns)."""
     events = list(tracker.events)
     starts = [index for index, event in enumerate(events) if event.get("event") == "session_started"]
     return events[starts[-1]:] if starts else events

@@ -1,6 +1,6 @@
 """Rasa with stage timers, for benchmarks only.
 
-    python benchmarks/rasa_timing.py OUTFILE.json run --model ...   (any `rasa` arguments)
+    python benchmarks/rasa_timing.py OUTFILE.json [--without CHANGE] run --model ...   (any `rasa` arguments)
 
 Wraps a few Rasa 3.6 methods in timers, then runs Rasa's own `main()` in this process
 with the remaining arguments. Every second a thread writes, to OUTFILE, the total
@@ -12,6 +12,10 @@ seconds and call count of each stage since the start:
     actions   RemoteAction.run (custom actions: the HTTP round trip to the action server
               and the check of its answer)
     tracker   retrieve / retrieve_full_tracker / save of the SQL and in-memory tracker stores
+
+`--without CHANGE` switches one of Loket's speed-ups off in this server (one of
+`CHANGES`), for the benchmark's before-and-after rows: the change's code is put back to
+Rasa's own before Rasa starts.
 
 A reader takes the difference of two snapshots. A stage called inside itself (a store
 method calling another) is timed once, at the outer call. The wrappers only measure:
@@ -103,6 +107,68 @@ def install() -> None:
             _wrap(store, name, "tracker")
 
 
+def _without_schema_cache() -> None:
+    import jsonschema
+
+    from bot.rasa_adapters import speedups
+    jsonschema.validate = speedups._ORIGINAL_VALIDATE
+
+
+def _without_event_classes() -> None:
+    from rasa.shared.core.events import Event
+
+    from bot.rasa_adapters import speedups
+    Event.resolve_by_type = staticmethod(speedups._ORIGINAL_RESOLVE)
+
+
+def _without_session_cache() -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from bot.rasa_adapters.session_cache import CachingSQLTrackerStore
+    CachingSQLTrackerStore._retrieve = SQLTrackerStore._retrieve
+    CachingSQLTrackerStore._additional_events = SQLTrackerStore._additional_events
+
+
+def _without_prior_states() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_adapters import prior_states
+    Domain.states_for_tracker_history = prior_states._ORIGINAL
+
+
+def _without_recent_events() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.rasa_adapters import action_payload
+    RemoteAction._action_call_format = action_payload._ORIGINAL
+
+
+def _without_wal() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from bot.rasa_adapters import sqlite_tuning
+    event.remove(Engine, "connect", sqlite_tuning._tune)
+
+
+# A change -> what puts Rasa's own code back (after bot.rasa_adapters installed Loket's).
+CHANGES: dict[str, Callable[[], None]] = {
+    "schema-cache": _without_schema_cache,
+    "event-classes": _without_event_classes,
+    "session-cache": _without_session_cache,
+    "prior-states": _without_prior_states,
+    "recent-events": _without_recent_events,
+    "wal": _without_wal,
+}
+
+
+def switch_off(change: str) -> None:
+    import bot.rasa_adapters
+
+    bot.rasa_adapters.install()  # every change, now; Rasa's later import of the package changes nothing
+    CHANGES[change]()
+
+
 def snapshot() -> dict[str, Any]:
     with _lock:
         stages = {stage: {"seconds": seconds, "calls": int(calls)} for stage, (seconds, calls) in _totals.items()}
@@ -119,16 +185,24 @@ def _write_forever(path: Path) -> None:
 
 def main() -> None:
     if len(sys.argv) < 3:
-        sys.exit("usage: python benchmarks/rasa_timing.py OUTFILE.json run [rasa arguments ...]")
+        sys.exit("usage: python benchmarks/rasa_timing.py OUTFILE.json [--without CHANGE] run [rasa arguments ...]")
     out = Path(sys.argv[1]).resolve()
+    rasa_arguments = sys.argv[2:]
+    without = None
+    if rasa_arguments[:1] == ["--without"]:
+        without, rasa_arguments = rasa_arguments[1], rasa_arguments[2:]
+        if without not in CHANGES:
+            sys.exit(f"--without: one of {', '.join(CHANGES)}")
     # This script's directory first on sys.path would shadow modules (channels.py).
     script_dir = str(Path(__file__).resolve().parent)
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(script_dir)]
     install()
+    if without:
+        switch_off(without)
     threading.Thread(target=_write_forever, args=(out,), name="rasa-timing", daemon=True).start()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *sys.argv[2:]]
+    sys.argv = ["rasa", *rasa_arguments]
     rasa_main()
 
 

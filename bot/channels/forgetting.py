@@ -27,6 +27,8 @@ def forget_conversation(tracker_store: Any, sender: str) -> int:
     store = _unwrapped(tracker_store)
     if hasattr(store, "engine"):  # Rasa's SQLTrackerStore
         removed = forget(store.engine, sender)
+        if hasattr(store, "evict"):  # and what bot.rasa_adapters.session_cache kept of it
+            store.evict(sender)
     elif isinstance(getattr(store, "store", None), dict):  # InMemoryTrackerStore
         removed = 1 if store.store.pop(sender, None) is not None else 0
     else:

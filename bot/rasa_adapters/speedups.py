@@ -1,7 +1,7 @@
-"""Two caches for Rasa 3.6's hot paths, installed into the Rasa server at start-up. The
-one place where Loket changes Rasa's behaviour in time, never in result; each is tested
-against the code it replaces (tests/unit/test_speedups.py). Found with a profile of the
-server under load (issue 13).
+"""Caches for Rasa 3.6's hot paths, installed into the Rasa server at start-up. The one
+place where Loket changes Rasa's behaviour in time, never in result; each is tested
+against the code it replaces (tests/unit/test_speedups.py, test_prior_states.py). Found
+with a profile of the server under load (issue 13).
 
 - `jsonschema.validate`: Rasa validates every action server response with it, which
   checks the schema itself and builds a validator on every call; Rasa also builds the
@@ -14,6 +14,11 @@ server under load (issue 13).
   a millisecond an event, so reading a conversation of 600 events took 0.36 s. The
   cache remembers each type name's class once found; an unknown name still goes to
   Rasa's own lookup, so its errors and defaults are unchanged.
+- `Domain.states_for_tracker_history`: the policies' states of the whole session, built
+  on from the last call instead of replayed from the first event (prior_states.py).
+
+The tracker store that reads back only new rows is not a patch but a store of its own
+kind, named in the endpoints (session_cache.py).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from typing import Any
 import jsonschema
 from jsonschema import exceptions, validators
 from rasa.shared.core.events import Event
+
+from bot.rasa_adapters import prior_states
 
 _ORIGINAL_VALIDATE = jsonschema.validate
 _ORIGINAL_RESOLVE = Event.resolve_by_type
@@ -70,3 +77,4 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
 def install() -> None:
     jsonschema.validate = validate
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+    prior_states.install()

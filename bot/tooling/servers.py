@@ -26,6 +26,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.conversation import RECENT_EVENTS_ACTIONS
 from bot.desk import purge_desk
 from bot.privacy.retention import purge
 from bot.settings import LOG_DIR, MAX_BODY_BYTES, MODELS_DIR, PROJECT_DIR, VAR_DIR, settings
@@ -40,6 +41,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Rasa's SQL tracker store that reads back only the rows it has not read (same keys as `type: SQL`).
+TRACKER_STORE_TYPE = "bot.rasa_adapters.session_cache.CachingSQLTrackerStore"
 # Rasa reads the tracker database's password from this variable of its own process
 # (endpoints.yml substitutes ${...}), so no password is ever written to disk.
 TRACKER_PASSWORD_VARIABLE = "LOKET_TRACKER_DB_PASSWORD"
@@ -66,9 +69,9 @@ def tracker_store_config(url: str | None) -> dict[str, object]:
     """Rasa's SQL tracker store settings for a SQLAlchemy URL (default: SQLite in var/);
     a password becomes a reference to TRACKER_PASSWORD_VARIABLE."""
     if not url:
-        return {"type": "SQL", "dialect": "sqlite", "db": str(VAR_DIR / "tracker.db")}
+        return {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(VAR_DIR / "tracker.db")}
     parsed = make_url(url)
-    config: dict[str, object] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+    config: dict[str, object] = {"type": TRACKER_STORE_TYPE, "dialect": parsed.drivername, "db": parsed.database}
     for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
         if value is not None:
             config[key] = value
@@ -137,6 +140,9 @@ class Servers:
             "headers": {"Authorization": "Bearer ${LOKET_ACTIONS_TOKEN}"},  # from the environment, not the file
             # The domain only to actions that ask for it (`send_domain` in the domain), not on every call.
             "enable_selective_domain": True,
+            # These get the last two user turns, the others the whole session
+            # (bot.rasa_adapters.action_payload.RECENT_EVENTS_KEY: importing it would load TensorFlow).
+            "recent_events_actions": list(RECENT_EVENTS_ACTIONS),
         }
         endpoints["tracker_store"] = tracker_store_config(self.tracker_url)
         if self.lock_store_url:

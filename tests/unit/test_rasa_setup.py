@@ -90,7 +90,8 @@ def test_rasas_sqlite_tracker_store_runs_in_wal_mode(tmp_path):
     from rasa.core.tracker_store import SQLTrackerStore
     from sqlalchemy import text
 
-    import bot.rasa_adapters  # noqa: F401 - installs the tuning, as loading the pipeline does
+    import bot.rasa_adapters
+    bot.rasa_adapters.install()  # as loading the pipeline in the Rasa server does
 
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     asyncio.run(store.save(DialogueStateTracker.from_dict("someone", [{"event": "action", "name": "action_listen"}],

@@ -44,7 +44,8 @@ def test_a_broken_schema_is_refused() -> None:
 def test_rasa_validates_action_responses_with_the_cached_validator() -> None:
     from rasa.core.actions.action import RemoteAction
 
-    import bot.rasa_adapters  # noqa: F401 - installs it, as loading the pipeline does
+    import bot.rasa_adapters
+    bot.rasa_adapters.install()  # as loading the pipeline in the Rasa server does
 
     assert jsonschema.validate is speedups.validate
     action = RemoteAction("action_answer_topic", None)
@@ -60,7 +61,8 @@ def test_rasa_validates_action_responses_with_the_cached_validator() -> None:
 def test_events_resolve_to_the_same_classes_as_rasas_own_lookup() -> None:
     from rasa.shared.core import events
 
-    import bot.rasa_adapters  # noqa: F401 - installs it
+    import bot.rasa_adapters
+    bot.rasa_adapters.install()
 
     names = {cls.type_name for cls in events.rasa.shared.utils.common.all_subclasses(events.Event)}
     assert len(names) > 20
@@ -77,8 +79,9 @@ def test_events_resolve_to_the_same_classes_as_rasas_own_lookup() -> None:
 def test_a_tracker_reads_back_the_same_with_the_cache() -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    import bot.rasa_adapters  # noqa: F401
+    import bot.rasa_adapters
 
+    bot.rasa_adapters.install()
     stored = [{"event": "session_started"}, {"event": "action", "name": "action_listen"},
               {"event": "user", "text": "Wat is huurtoeslag?", "parse_data": {"intent": {"name": "ask_huurtoeslag"}}},
               {"event": "slot", "name": "topic", "value": "huurtoeslag"}, {"event": "bot", "text": "Huurtoeslag is"}]
