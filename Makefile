@@ -17,7 +17,10 @@ KNOWLEDGE := $(shell find knowledge -name '*.yml')
 BUILD_CODE := $(shell find bot/knowledge bot/entitlements bot/dialogue bot/tooling/rasa_files.py -name '*.py') \
               $(wildcard bot/i18n/locale/*.po)
 TRAINING := $(shell find nlu_data data domain -name '*.yml') config.yml
-LANGUAGE_CODE := $(shell find bot/language bot/rasa_adapters -type f -not -name '*.pyc')
+# What makes the Rasa server fast sits beside the pipeline's components and changes no model.
+RASA_SERVER_CODE := $(addprefix bot/rasa_adapters/,speedups.py prior_states.py session_cache.py \
+                      action_payload.py recent.py sqlite_tuning.py action_server.py evaluation.py)
+LANGUAGE_CODE := $(filter-out $(RASA_SERVER_CODE),$(shell find bot/language bot/rasa_adapters -type f -not -name '*.pyc'))
 # The directory router (bot/rasa_adapters/directory_router.py) stores the knowledge base
 # and routes with this code, so it retrains the model too.
 ROUTING_CODE := bot/dialogue/routing.py bot/knowledge/directory.py bot/knowledge/lookup.py
