@@ -232,6 +232,12 @@ def timed_command(timing_file: Path, without: str | None = None) -> tuple[str, .
     return (sys.executable, str(TIMING_SCRIPT), str(timing_file), *(("--without", without) if without else ()))
 
 
+def loket_bot(name: str, servers: Servers, timing_file: Path) -> Bot:
+    """Loket over REST with the bearer token, as the Telegram adapter calls it."""
+    return Bot(name, f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook",
+               {"Authorization": f"Bearer {servers.rest_token}"}, LOKET_SCRIPTS, LOKET_LONG_CYCLE, timing_file)
+
+
 @contextlib.contextmanager
 def both_bots() -> Iterator[tuple[Bot, Bot, dict[str, int]]]:
     """Both bots up (started together: they load their models in parallel), with stage
@@ -248,9 +254,7 @@ def both_bots() -> Iterator[tuple[Bot, Bot, dict[str, int]]]:
             raise ServerFailed(f"Loket did not start: {error}") from error
         stock.wait_until_ready()
         actions, rasa = servers._processes[0], servers._processes[1]  # started in this order
-        loket = Bot("Loket", f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook",
-                    {"Authorization": f"Bearer {servers.rest_token}"},  # as the Telegram adapter calls it
-                    LOKET_SCRIPTS, LOKET_LONG_CYCLE, loket_timing)
+        loket = loket_bot("Loket", servers, loket_timing)
         stock_bot = Bot("stock", stock.rest_url, {}, STOCK_SCRIPTS, STOCK_LONG_CYCLE, stock_timing,
                         require_reply=False)
         pids = {"Loket Rasa server": rasa.pid, "Loket action server": actions.pid,
@@ -366,9 +370,7 @@ def change_bots() -> Iterator[list[tuple[str, Bot]]]:
                 servers.wait_until_ready(START_TIMEOUT)
             except (RuntimeError, TimeoutError) as error:
                 raise ServerFailed(f"Loket ({label}) did not start: {error}") from error
-            bots.append((label, Bot(label, f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook",
-                                    {"Authorization": f"Bearer {servers.rest_token}"},
-                                    LOKET_SCRIPTS, LOKET_LONG_CYCLE, timing)))
+            bots.append((label, loket_bot(label, servers, timing)))
         yield bots
 
 
@@ -516,7 +518,7 @@ def long_section(results: Results, long_turns: int) -> list[str]:
     early_end, late_start = min(10, long_turns // 2), long_turns - min(10, long_turns // 2) + 1
     for bot, turns in results.long.items():
         early, late = window_ms(turns, 1, early_end), window_ms(turns, late_start, long_turns)
-        ratio = mean(window_ms(turns, long_turns - 4, long_turns)) / mean(window_ms(turns, 3, 7))
+        ratio = late_over_early(turns, long_turns)[2]
         rows.append([bot, f"{mean(early):.0f}", f"{percentile(early, 50):.0f}", f"{mean(late):.0f}",
                      f"{percentile(late, 50):.0f}", f"{ratio:.2f}", sum(1 for t in turns if t.error),
                      f"{span(turns):.0f}"])
@@ -536,10 +538,10 @@ def changes_section(results: Results, long_turns: int) -> list[str]:
     base = summarize(results.changes[CHANGES[0][0]].turns)
     rows: list[list[object]] = []
     for label, _ in CHANGES:
-        summary, turns = summarize(results.changes[label].turns), results.changes_long[label]
-        early, late = mean(window_ms(turns, 3, 7)), mean(window_ms(turns, long_turns - 4, long_turns))
+        summary = summarize(results.changes[label].turns)
+        early, late, ratio = late_over_early(results.changes_long[label], long_turns)
         rows.append([label, f"{summary.throughput:.1f}", f"{summary.throughput / base.throughput:.2f}",
-                     f"{summary.p95_ms:.0f}", f"{early:.0f}", f"{late:.0f}", f"{late / early:.2f}"])
+                     f"{summary.p95_ms:.0f}", f"{early:.0f}", f"{late:.0f}", f"{ratio:.2f}"])
     return (["## Each change, switched off alone", "",
              "One Loket server per row, all up at once, measured one after the other in the same run: the first",
              "with every change, each other with one change put back to Rasa's own code",
@@ -553,6 +555,12 @@ def changes_section(results: Results, long_turns: int) -> list[str]:
              "turn 2.8 → 0.8, see the breakdown above), and the domain sent only to the form validators.", ""]
             + table(["switched off", "20 users turns/s", "vs all on", "p95 ms", "turns 3–7 ms",
                      f"turns {long_turns - 4}–{long_turns} ms", "late / early"], rows))
+
+
+def late_over_early(turns: Sequence[Turn], long_turns: int) -> tuple[float, float, float]:
+    """Mean ms of turns 3–7 and of the last five, and the second over the first."""
+    early, late = mean(window_ms(turns, 3, 7)), mean(window_ms(turns, long_turns - 4, long_turns))
+    return early, late, late / early
 
 
 def window_ms(turns: Sequence[Turn], first: int, last: int) -> list[float]:

@@ -58,10 +58,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if fetch_events_from_all_sessions or not self.domain:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
-            cached = self._sessions.get(sender_id)
-            found = self._read_on(session, sender_id, cached) if cached is not None else None
-            if found is None:
-                found = self._read_session(session, sender_id)
+            found = self._read_on_kept(session, sender_id) or self._read_session(session, sender_id)
         if found is None:
             self._sessions.pop(sender_id)
             return None
@@ -71,8 +68,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events `save` must write. Rasa counts the session's stored rows for that
         (a query over all of them); the kept session gives the count from the rows after it."""
-        cached = self._sessions.get(tracker.sender_id)
-        found = self._read_on(session, tracker.sender_id, cached) if cached is not None else None
+        found = self._read_on_kept(session, tracker.sender_id)
         if found is None:
             return super()._additional_events(session, tracker)
         self._sessions.put(tracker.sender_id, found)
@@ -93,9 +89,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return _Session([Event.from_parameters(json.loads(row.data)) for row in rows], last_id,
                         self._rows_through(session, sender_id, last_id))
 
-    def _read_on(self, session: Any, sender_id: str, cached: _Session) -> _Session | None:
-        """The kept session with the rows stored since; None when it must be read in full."""
-        if self._rows_through(session, sender_id, cached.last_id) != cached.rows_through_last_id:
+    def _read_on_kept(self, session: Any, sender_id: str) -> _Session | None:
+        """The kept session with the rows stored since; None when none is kept or it must be
+        read in full."""
+        cached = self._sessions.get(sender_id)
+        if cached is None or self._rows_through(session, sender_id, cached.last_id) != cached.rows_through_last_id:
             return None
         event = self.SQLEvent
         rows = session.execute(
